@@ -5,6 +5,7 @@
 #   bash tools/run.sh 03_linear     # only the notebooks whose name contains this
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # see mnist_nb/__init__.py: idle OpenMP threads sleep instead of spinning
 start=$(date +%s)
 bash tools/setup.sh
 .venv/bin/nbdev-export

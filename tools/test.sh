@@ -3,6 +3,7 @@
 # workflow: notebooks clean, library in sync with them, every notebook's cells (slow ones included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # see mnist_nb/__init__.py: idle OpenMP threads sleep instead of spinning
 start=$(date +%s)
 bash tools/setup.sh --browser
 export MNIST_NB_OFFLINE=1   # the offline data sources: deterministic tests, here and in CI
