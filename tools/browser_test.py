@@ -105,6 +105,7 @@ return {
             .map(o => o.innerText.trim()),
   body: document.body ? document.body.innerText : '',
   nav: q('nav a[href]').map(a => a.href),
+  links: q('main a[href], article a[href], body a[href]').map(a => a.href),
   height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
 };
 """
@@ -130,6 +131,14 @@ def screenshot(driver, path, height):
         path.write_bytes(base64.b64decode(shot['data']))
     finally:
         driver.execute_cdp_cmd('Emulation.clearDeviceMetricsOverride', {})
+
+
+def page_ids(name, cache={}):
+    "The element ids of the site's page `name` (empty if there is no such page)"
+    if name not in cache:
+        f = SITE/name
+        cache[name] = set(re.findall(r'\sid="([^"]+)"', f.read_text(encoding='utf-8'))) if f.is_file() else set()
+    return cache[name]
 
 
 def check_page(driver, base, page):
@@ -169,6 +178,11 @@ def check_page(driver, base, page):
         st = http_status(target)
         if st != 200: problems.append(f'navigation link {href} answers {st}')
     if not nav: problems.append('the page has no navigation links')
+    for href in sorted(set(r['links'])):  # every link to a place on a page of this site: the page and the id exist
+        target, frag = urldefrag(href)
+        if urlparse(target).netloc != urlparse(base).netloc or not frag: continue
+        name = urlparse(target).path.rsplit('/', 1)[-1] or 'index.html'
+        if frag not in page_ids(name): problems.append(f'link {href} points to no element with id {frag!r}')
     shot = SHOTS/(Path(page).stem + '.png')
     screenshot(driver, shot, r['height'])
     info = dict(title=r['h1'] or r['title'], images=len(r['images']), nav=len(set(nav)), height=r['height'],

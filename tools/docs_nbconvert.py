@@ -112,6 +112,15 @@ def link_fixer(pages, base):
     return lambda md: _re_md_link.sub(lambda m: m[1] + fix_url(m[2]) + m[3], md)
 
 
+_re_heading_id = re.compile(r'(<h[1-6][^>]*\sid=")([^"]+)(")')
+_re_local_frag = re.compile(r'(href="(?![a-z]+://)[^"#]*#)([^"]+)(")')
+
+def lower_ids(html):
+    "Heading ids and local link fragments in lower case, as quarto writes them, so nbdev's links (`#basicoptim`) resolve"
+    html = _re_heading_id.sub(lambda m: m[1] + m[2].lower() + m[3], html)
+    return _re_local_frag.sub(lambda m: m[1] + m[2].lower() + m[3], html)
+
+
 def load_pages(proc):
     "Processed notebooks in `proc`, index first, then by file name: [(path, nb, front matter)]"
     paths = sorted(proc.glob('*.ipynb'), key=lambda p: ('' if p.stem == 'index' else '1' + p.name))
@@ -159,7 +168,7 @@ def build_site(cfg, proc, pages):
                    site_nav=[dict(n, current=n['href'] == fm['output-file']) for n in nav],
                    renderer='nbconvert (quarto is not installed)')
         html, _ = exporter.from_notebook_node(nb, resources=res)
-        (doc_path/fm['output-file']).write_text(html, encoding='utf-8')
+        (doc_path/fm['output-file']).write_text(lower_ids(html), encoding='utf-8')
         say(f"  {p.name:28} -> {doc_path.name}/{fm['output-file']}")
     (doc_path/'.nojekyll').touch()
     return doc_path
