@@ -302,7 +302,8 @@ def get_mnist(offline:bool=None, quiet:bool=False) -> Path:
         print(f"MNIST from {data_source(path)}")
         for split in ('training', 'testing'):
             c = folder_counts(path, (split,), [str(i) for i in range(10)]).values()
-            print(f"  {split}: {sum(c)} images, {min(c)} to {max(c)} per digit")
+            per = f"{min(c)}" if min(c) == max(c) else f"{min(c)} to {max(c)}"
+            print(f"  {split}: {sum(c)} images, {per} per digit")
     return path
 
 def mnist_xy(path:Path=None) -> tuple:
