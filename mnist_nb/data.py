@@ -11,7 +11,7 @@ __all__ = ['FASHION_CLASSES', 'FASHION_DEBIAN_DIR', 'offline_requested', 'can_re
            'get_mnist', 'mnist_xy']
 
 # %% ../nbs/00_data.ipynb #6bebd879
-import os, gzip, socket, shutil, tempfile
+import os, gzip, socket, shutil, tempfile, time
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlparse
@@ -150,12 +150,23 @@ def _read_images(files) -> np.ndarray:
     for i, f in enumerate(files): out[i] = _read_image(f)
     return out
 
+def _idle_fraction(dt:float=0.05) -> float:
+    "Fraction of the machine's CPU time that was idle over the next `dt` seconds (Linux's /proc/stat)"
+    def snap():
+        with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)  # idle + iowait, total
+    (i0, t0), _ = snap(), time.sleep(dt)
+    i1, t1 = snap()
+    return (i1 - i0)/max(t1 - t0, 1)
+
 def free_cpus() -> int:
-    "CPUs this process may use that are not already busy (by the 1-minute load average), at least 1"
+    "How many of the CPUs this process may use are idle right now, at least 1"
     n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    try: busy = os.getloadavg()[0]
-    except (AttributeError, OSError): busy = 0.
-    return max(1, min(n, int(n - busy + 1.5)))  # +1: the load includes this process itself
+    try: idle = n*_idle_fraction()
+    except OSError:  # no /proc/stat (not Linux): the 1-minute load average, which counts this process too
+        try: idle = n - os.getloadavg()[0] + 1
+        except (AttributeError, OSError): idle = n
+    return max(1, min(n, int(idle + 0.5)))
 
 def load_images(files, n_workers:int=None, min_per_worker:int=2000) -> Tensor:
     "Decode image `files` into a float tensor `[N, 28, 28]` in [0, 1], in worker processes for large lists"
@@ -163,7 +174,8 @@ def load_images(files, n_workers:int=None, min_per_worker:int=2000) -> Tensor:
     if not files: raise ValueError("load_images got no files: is the folder empty, or the glob wrong?")
     missing = [f for f in files[:1] + files[-1:] if not f.is_file()]
     if missing: raise FileNotFoundError(f"{missing[0]} does not exist or is not a file")
-    n_workers = min(n_workers or free_cpus(), len(files)//min_per_worker)
+    most = len(files)//min_per_worker
+    n_workers = min(n_workers or (free_cpus() if most > 1 else 1), most)
     if n_workers <= 1: arr = _read_images(files)
     else:
         chunks = np.array_split(np.array(files, dtype=object), n_workers)
