@@ -7,11 +7,11 @@ Docs: https://mnist-nb.github.io/mnist_nb/baseline.html.md"""
 # %% auto #0
 __all__ = ['ideal_digit', 'mnist_distance', 'is_3', 'baseline_accuracy', 'baseline_accuracy_xy']
 
-# %% ../nbs/01_baseline.ipynb #ed9d4861
+# %% ../nbs/01_baseline.ipynb #6fbfcf7e
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_baseline.ipynb #c1e397ac
+# %% ../nbs/01_baseline.ipynb #f38abd16
 def _check_images(x, name:str, ranks=(2, 3)):
     "Raise a clear error unless `x` is a float tensor holding one image `[28, 28]` (rank 2) or a stack `[n, 28, 28]` (rank 3), as `ranks` allows"
     if not isinstance(x, Tensor): raise TypeError(f"{name} must be a torch Tensor, got {type(x).__name__}")
@@ -28,7 +28,7 @@ def ideal_digit(stack:Tensor) -> Tensor:
     if len(stack) == 0: raise ValueError("stack is empty: there are no images to average")
     return stack.mean(0)
 
-# %% ../nbs/01_baseline.ipynb #006d8552
+# %% ../nbs/01_baseline.ipynb #d9d49e5c
 def mnist_distance(a:Tensor, b:Tensor) -> Tensor:
     "Mean absolute difference (L1) of images `a` and `b` over their last two axes; either may be a stack `[n, 28, 28]`"
     _check_images(a, 'a'); _check_images(b, 'b')
@@ -37,14 +37,14 @@ def mnist_distance(a:Tensor, b:Tensor) -> Tensor:
                          "pass one image [28, 28], or two stacks of the same length")
     return (a - b).abs().mean((-1, -2))
 
-# %% ../nbs/01_baseline.ipynb #8a05f664
+# %% ../nbs/01_baseline.ipynb #03d02b6c
 def is_3(x:Tensor, mean3:Tensor, mean7:Tensor) -> Tensor:
     "True where image `x` (or each image of a stack `x`) is closer, by `mnist_distance`, to the ideal `mean3` than to `mean7`"
     _check_images(x, 'x')
     _check_images(mean3, 'mean3', ranks=(2,)); _check_images(mean7, 'mean7', ranks=(2,))
     return mnist_distance(x, mean3) < mnist_distance(x, mean7)
 
-# %% ../nbs/01_baseline.ipynb #83de1452
+# %% ../nbs/01_baseline.ipynb #f481ecd2
 def _as_stack(x, name:str) -> Tensor:
     "`x` as a non-empty stack of images `[n, 28, 28]`, accepting flattened rows `[n, 784]` too"
     if isinstance(x, Tensor) and x.ndim == 2 and x.shape[1] == 28*28: x = x.view(-1, 28, 28)

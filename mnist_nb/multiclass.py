@@ -8,13 +8,13 @@ Docs: https://mnist-nb.github.io/mnist_nb/all_digits.html.md"""
 __all__ = ['log_softmax', 'softmax', 'nll', 'cross_entropy', 'multi_accuracy', 'multiclass_net', 'get_preds', 'confusion_matrix',
            'plot_confusion_matrix', 'most_confused', 'top_losses', 'show_misclassified']
 
-# %% ../nbs/08_all_digits.ipynb #1a6c2115
+# %% ../nbs/08_all_digits.ipynb #8abf632a
 import torch
 from torch import nn, Tensor
 import numpy as np
 import matplotlib.pyplot as plt
 
-# %% ../nbs/08_all_digits.ipynb #d2a5fdc3
+# %% ../nbs/08_all_digits.ipynb #891845b1
 def log_softmax(x:Tensor) -> Tensor:
     "Log of the softmax of `x` over its last axis, computed stably by first subtracting each row's maximum"
     x = x - x.max(-1, keepdim=True).values
@@ -24,12 +24,12 @@ def softmax(x:Tensor) -> Tensor:
     "Softmax of `x` over its last axis: positive, each row sums to 1 (stable for large `x`)"
     return log_softmax(x).exp()
 
-# %% ../nbs/08_all_digits.ipynb #df4c69ea
+# %% ../nbs/08_all_digits.ipynb #5ea938b6
 def nll(log_probs:Tensor, targets:Tensor) -> Tensor:
     "Negative log likelihood: minus the mean over rows of `log_probs[i, targets[i]]`"
     return -log_probs[torch.arange(len(targets), device=targets.device), targets].mean()
 
-# %% ../nbs/08_all_digits.ipynb #701a457a
+# %% ../nbs/08_all_digits.ipynb #ca1d3799
 def _check_class_targets(preds:Tensor, targets:Tensor, fname:str):
     "Raise a clear error unless `preds` is `[N, C]` and `targets` holds `N` int64 class indices in `0..C-1`"
     if not isinstance(preds, Tensor) or not isinstance(targets, Tensor):
@@ -54,18 +54,18 @@ def cross_entropy(preds:Tensor, targets:Tensor) -> Tensor:
     _check_class_targets(preds, targets, 'cross_entropy')
     return nll(log_softmax(preds), targets)
 
-# %% ../nbs/08_all_digits.ipynb #126647d3
+# %% ../nbs/08_all_digits.ipynb #31d18564
 def multi_accuracy(preds:Tensor, targets:Tensor) -> Tensor:
     "Fraction of rows of `preds [N, C]` whose largest entry is at the target class index `targets [N]`"
     _check_class_targets(preds, targets, 'multi_accuracy')
     return (preds.argmax(-1) == targets).float().mean()
 
-# %% ../nbs/08_all_digits.ipynb #011d8f8a
+# %% ../nbs/08_all_digits.ipynb #de93ea4f
 def multiclass_net(n_hidden:int=64, n_in:int=28*28, n_out:int=10) -> nn.Sequential:
     "A small neural net for `n_out` classes: linear, ReLU, linear"
     return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
 
-# %% ../nbs/08_all_digits.ipynb #d493e94f
+# %% ../nbs/08_all_digits.ipynb #16d78175
 def get_preds(model:nn.Module, x:Tensor, bs:int=1024) -> Tensor:
     "Logits of `model` for every row of `x`, in evaluation mode, without gradients, on the model's device"
     dev = next(model.parameters()).device
@@ -81,7 +81,7 @@ def confusion_matrix(preds:Tensor, targets:Tensor, n_classes:int=None) -> Tensor
     if preds.shape != targets.shape: raise ValueError(f"confusion_matrix: {list(preds.shape)} predictions but {list(targets.shape)} targets")
     return torch.bincount(targets.long()*n_classes + preds.long(), minlength=n_classes**2).view(n_classes, n_classes)
 
-# %% ../nbs/08_all_digits.ipynb #0d5ddfaf
+# %% ../nbs/08_all_digits.ipynb #afe1d50d
 def plot_confusion_matrix(cm:Tensor, classes=None, ax=None, title:str='confusion matrix', cmap='Blues'):
     "Draw confusion matrix `cm` (rows actual, columns predicted) with its counts; return the axes"
     cm = torch.as_tensor(cm)
@@ -98,7 +98,7 @@ def plot_confusion_matrix(cm:Tensor, classes=None, ax=None, title:str='confusion
            xlabel='predicted', ylabel='actual', title=title)
     return ax
 
-# %% ../nbs/08_all_digits.ipynb #45e5763d
+# %% ../nbs/08_all_digits.ipynb #7f2f84ae
 def most_confused(cm:Tensor, classes=None, min_count:int=1) -> list:
     "`(actual, predicted, count)` for the off-diagonal cells of `cm` with at least `min_count`, largest first"
     cm = torch.as_tensor(cm)
@@ -106,7 +106,7 @@ def most_confused(cm:Tensor, classes=None, min_count:int=1) -> list:
     cells = [(classes[i], classes[j], cm[i, j].item()) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j] >= min_count]
     return sorted(cells, key=lambda o: -o[2])
 
-# %% ../nbs/08_all_digits.ipynb #fc638e66
+# %% ../nbs/08_all_digits.ipynb #55aa668f
 def top_losses(preds:Tensor, targets:Tensor, k:int=None) -> tuple:
     "Per-item cross-entropy losses, largest first, and their indices (the top `k`, or all)"
     _check_class_targets(preds, targets, 'top_losses')
