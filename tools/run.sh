@@ -12,5 +12,5 @@ bash tools/setup.sh
 .venv/bin/python tools/run_nbs.py "$@"
 .venv/bin/nbdev-clean
 .venv/bin/nbdev-export
-if [ -f tools/docs.sh ]; then bash tools/docs.sh; fi
+bash tools/docs.sh
 echo "[run] done in $(( $(date +%s) - start )) s"

@@ -31,8 +31,8 @@ else
 fi
 
 # 3. the docs site, built and opened in a real browser
-if [ -f tools/docs.sh ]; then bash tools/docs.sh; fi
-if [ -f tools/browser_test.py ]; then .venv/bin/python tools/browser_test.py; fi
+bash tools/docs.sh
+.venv/bin/python tools/browser_test.py
 
 echo "[test] all checks passed in $(( $(date +%s) - start )) s"
 echo "notebooks: $nbs passed, 0 failed"
