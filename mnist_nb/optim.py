@@ -8,13 +8,29 @@ Docs: https://mnist-nb.github.io/mnist_nb/optim.html.md"""
 __all__ = ['BasicOptim', 'train_epoch', 'validate_epoch', 'train_model']
 
 # %% ../nbs/04_optim.ipynb #c49df95c
+import math, numbers
 import torch
 from .linear import mnist_loss, batch_accuracy, calc_grad
 
 # %% ../nbs/04_optim.ipynb #a0eaa54c
+def _check_lr(lr, where:str='BasicOptim') -> float:
+    "`lr` as a `float`; a clear error unless it is a positive, finite real number"
+    if isinstance(lr, str):
+        raise TypeError(f"{where}: lr must be a number, got the string {lr!r}; write it without quotes, e.g. lr=0.1")
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"{where}: lr must be a positive number such as 0.1, got {type(lr).__name__} {lr!r}")
+    if not math.isfinite(lr) or lr <= 0:
+        why = 'a negative lr would climb the loss instead of descending it' if lr < 0 else 'it would not train' if lr == 0 else 'it is not finite'
+        raise ValueError(f"{where}: lr must be a positive, finite number, got {lr}: {why}")
+    return float(lr)
+
 class BasicOptim:
     "Plain SGD: `step` moves every parameter by `-lr * grad`, `zero_grad` forgets the gradients"
-    def __init__(self, params, lr:float): self.params, self.lr = list(params), lr
+    def __init__(self,
+                 params, # the parameters to train, e.g. `model.parameters()` (kept as a list)
+                 lr:float # the learning rate: each step moves a parameter by `-lr` times its gradient
+                ):
+        self.params, self.lr = list(params), _check_lr(lr)
 
     def step(self, *args, **kwargs):
         "Move each parameter that has a gradient against it, scaled by the learning rate"
@@ -26,7 +42,11 @@ class BasicOptim:
         for p in self.params: p.grad = None
 
 # %% ../nbs/04_optim.ipynb #670825c3
-def train_epoch(model, dl, opt, loss_func=mnist_loss):
+def train_epoch(model, # any function of a batch of inputs whose parameters `opt` holds, e.g. an `nn.Module`
+                dl, # the training batches, `(xb, yb)` pairs
+                opt, # the optimizer: anything with `step()` and `zero_grad()`, e.g. `BasicOptim`
+                loss_func=mnist_loss # `loss_func(preds, targets)`, the number to lower
+               ):
     "One pass over `dl`: the gradients of `loss_func` for each batch, then `opt.step()` and `opt.zero_grad()`"
     for xb, yb in dl:
         calc_grad(xb, yb, model, loss_func)
@@ -34,7 +54,10 @@ def train_epoch(model, dl, opt, loss_func=mnist_loss):
         opt.zero_grad()
 
 # %% ../nbs/04_optim.ipynb #5ce34c69
-def validate_epoch(model, dl, metric=batch_accuracy) -> float:
+def validate_epoch(model, # any function of a batch of inputs
+                   dl, # the validation batches, `(xb, yb)` pairs
+                   metric=batch_accuracy # `metric(preds, targets)`, a number per batch (the mean over its items)
+                  ) -> float:
     "`metric` of `model` over all of `dl`, each batch weighted by its size, rounded to 4 digits"
     n, total = 0, 0.
     with torch.no_grad():
@@ -44,7 +67,15 @@ def validate_epoch(model, dl, metric=batch_accuracy) -> float:
     return round(total/n, 4)
 
 # %% ../nbs/04_optim.ipynb #413648c0
-def train_model(model, dl, valid_dl, opt, epochs:int, loss_func=mnist_loss, metric=batch_accuracy, show:bool=True) -> list:
+def train_model(model, # the model to train, e.g. `nn.Linear(28*28, 1)`
+                dl, # the training batches
+                valid_dl, # the validation batches
+                opt, # the optimizer, holding `model`'s parameters
+                epochs:int, # how many passes over `dl`
+                loss_func=mnist_loss, # `loss_func(preds, targets)`, the number to lower
+                metric=batch_accuracy, # `metric(preds, targets)`, measured on `valid_dl` after each epoch
+                show:bool=True # print the metric after each epoch
+               ) -> list:
     "Train `model` with `opt` for `epochs` epochs; return (and print, if `show`) `metric` on `valid_dl` after each"
     accs = []
     for _ in range(epochs):
