@@ -22,14 +22,17 @@ def _check_images(x, name:str, ranks=(2, 3)):
         raise TypeError(f"{name} has dtype {x.dtype}: use float pixels in [0, 1] (e.g. `x.float()/255`); "
                         "subtracting unsigned integers wraps around instead of going negative")
 
-def ideal_digit(stack:Tensor) -> Tensor:
+def ideal_digit(stack:Tensor, # images of one class `[n, 28, 28]`, floats in [0, 1]
+               ) -> Tensor: # the mean image `[28, 28]`
     "The pixel-by-pixel mean `[28, 28]` of a stack of images `[n, 28, 28]`"
     _check_images(stack, 'stack', ranks=(3,))
     if len(stack) == 0: raise ValueError("stack is empty: there are no images to average")
     return stack.mean(0)
 
 # %% ../nbs/01_baseline.ipynb #d9d49e5c
-def mnist_distance(a:Tensor, b:Tensor) -> Tensor:
+def mnist_distance(a:Tensor, # one image `[28, 28]` or a stack `[n, 28, 28]`
+                   b:Tensor, # one image, or a stack of the same length as `a` (or of one)
+                  ) -> Tensor: # one distance per image: a number, or `[n]`
     "Mean absolute difference (L1) of images `a` and `b` over their last two axes; either may be a stack `[n, 28, 28]`"
     _check_images(a, 'a'); _check_images(b, 'b')
     if a.ndim == b.ndim == 3 and len(a) != len(b) and 1 not in (len(a), len(b)):
@@ -38,7 +41,10 @@ def mnist_distance(a:Tensor, b:Tensor) -> Tensor:
     return (a - b).abs().mean((-1, -2))
 
 # %% ../nbs/01_baseline.ipynb #03d02b6c
-def is_3(x:Tensor, mean3:Tensor, mean7:Tensor) -> Tensor:
+def is_3(x:Tensor, # one image `[28, 28]` or a stack `[n, 28, 28]`
+         mean3:Tensor, # the ideal of the first class (the 3s) `[28, 28]`
+         mean7:Tensor, # the ideal of the second class (the 7s) `[28, 28]`
+        ) -> Tensor: # a boolean, or `[n]` booleans
     "True where image `x` (or each image of a stack `x`) is closer, by `mnist_distance`, to the ideal `mean3` than to `mean7`"
     _check_images(x, 'x')
     _check_images(mean3, 'mean3', ranks=(2,)); _check_images(mean7, 'mean7', ranks=(2,))
@@ -52,8 +58,12 @@ def _as_stack(x, name:str) -> Tensor:
     if len(x) == 0: raise ValueError(f"{name} is empty: it holds no images")
     return x
 
-def baseline_accuracy(train_pos:Tensor, train_neg:Tensor, valid_pos:Tensor, valid_neg:Tensor) -> tuple:
-    "Pixel-similarity accuracy `(acc_pos, acc_neg, mean)` on `valid_pos`/`valid_neg`, from the ideal images of `train_pos`/`train_neg`"
+def baseline_accuracy(train_pos:Tensor, # training images of the positive class (the 3s), `[n, 28, 28]` or `[n, 784]`
+                      train_neg:Tensor, # training images of the negative class (the 7s)
+                      valid_pos:Tensor, # validation images of the positive class
+                      valid_neg:Tensor, # validation images of the negative class
+                     ) -> tuple: # `(acc_pos, acc_neg, mean)`, rounded to 4 places
+    "Pixel-similarity accuracy on `valid_pos` and `valid_neg`, from the ideal images of `train_pos` and `train_neg`"
     ideal_pos, ideal_neg = ideal_digit(_as_stack(train_pos, 'train_pos')), ideal_digit(_as_stack(train_neg, 'train_neg'))
     acc_pos = is_3(_as_stack(valid_pos, 'valid_pos'), ideal_pos, ideal_neg).float().mean().item()
     acc_neg = (~is_3(_as_stack(valid_neg, 'valid_neg'), ideal_pos, ideal_neg)).float().mean().item()
@@ -66,6 +76,10 @@ def _split_xy(x:Tensor, y:Tensor, name:str) -> tuple:
     if not ((y == 0) | (y == 1)).all(): raise ValueError(f"{name}: targets must be 1 (positive) or 0 (negative); got {y.unique().tolist()}")
     return x[y == 1], x[y == 0]
 
-def baseline_accuracy_xy(train_x:Tensor, train_y:Tensor, valid_x:Tensor, valid_y:Tensor) -> tuple:
+def baseline_accuracy_xy(train_x:Tensor, # training inputs `[N, 784]`
+                         train_y:Tensor, # their targets, 1 (positive) or 0 (negative), `[N, 1]` or `[N]`
+                         valid_x:Tensor, # validation inputs `[M, 784]`
+                         valid_y:Tensor, # their targets
+                        ) -> tuple: # `(acc_pos, acc_neg, mean)`, rounded to 4 places
     "`baseline_accuracy` from inputs and 0/1 targets, as returned by `sample_xy` or `fashion_xy`"
     return baseline_accuracy(*_split_xy(train_x, train_y, 'train'), *_split_xy(valid_x, valid_y, 'valid'))

@@ -14,8 +14,13 @@ from fastai.torch_core import tensor
 from .linear import init_params
 
 # %% ../nbs/06_nonlinear.ipynb #fb0b7c80
-def simple_net(xb:Tensor, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor) -> Tensor:
-    "Two linear layers with a ReLU between: `relu(xb@w1 + b1)@w2 + b2`, one score per row of `xb`"
+def simple_net(xb:Tensor, # a batch of flattened images `[N, n_in]`
+               w1:Tensor, # first layer's weights `[n_in, n_hidden]`
+               b1:Tensor, # first layer's biases `[n_hidden]`
+               w2:Tensor, # second layer's weights `[n_hidden, 1]`
+               b2:Tensor, # second layer's bias `[1]`
+              ) -> Tensor: # one score per row of `xb`, `[N, 1]`
+    "Two linear layers with a ReLU between: `relu(xb@w1 + b1)@w2 + b2`"
     if xb.ndim != 2 or xb.shape[1] != w1.shape[0]:
         raise ValueError(f"simple_net: xb has shape {list(xb.shape)} but w1 is {list(w1.shape)}, so xb needs {w1.shape[0]} "
                          f"columns; flatten images with xb.view(-1, 28*28)")
@@ -27,15 +32,23 @@ def simple_net(xb:Tensor, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor) -> Tensor:
     return res
 
 # %% ../nbs/06_nonlinear.ipynb #ed4c72f7
-def init_simple_net(n_hidden:int=30, std:float=None, n_in:int=28*28) -> tuple:
-    "Parameters `(w1 [n_in, n_hidden], b1 [n_hidden], w2 [n_hidden, 1], b2 [1])` for `simple_net`, tracking gradients"
+def init_simple_net(n_hidden:int=30, # hidden units: columns of `w1`, rows of `w2`
+                    std:float=None, # one standard deviation for every parameter, as the book; `None` scales each layer
+                    n_in:int=28*28, # inputs per image
+                   ) -> tuple: # `(w1, b1, w2, b2)`, each tracking gradients
+    "Random parameters `(w1 [n_in, n_hidden], b1 [n_hidden], w2 [n_hidden, 1], b2 [1])` for `simple_net`"
     if n_hidden < 1: raise ValueError(f"init_simple_net: n_hidden must be at least 1, got {n_hidden}")
     if std is None: s1, s2, sb = (2/n_in)**0.5, (1/n_hidden)**0.5, 0.
     else: s1 = s2 = sb = std  # the book's way: one std for everything
     return init_params((n_in, n_hidden), s1), init_params(n_hidden, sb), init_params((n_hidden, 1), s2), init_params(1, sb)
 
 # %% ../nbs/06_nonlinear.ipynb #509e3e0d
-def simple_net_model(n_hidden:int=30, n_in:int=28*28) -> nn.Sequential:
-    "`simple_net` as PyTorch modules: `nn.Linear(n_in, n_hidden)`, `nn.ReLU()`, `nn.Linear(n_hidden, 1)`"
-    if n_hidden < 1: raise ValueError(f"simple_net_model: n_hidden must be at least 1, got {n_hidden}")
-    return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, 1))
+def simple_net_model(n_hidden:int=30, # hidden units
+                     n_in:int=28*28, # inputs per image
+                     n_out:int=1, # outputs per image: 1 score for two classes, one per class for more
+                    ) -> nn.Sequential:
+    "`simple_net` as PyTorch modules: `nn.Linear(n_in, n_hidden)`, `nn.ReLU()`, `nn.Linear(n_hidden, n_out)`"
+    for name, n in (('n_hidden', n_hidden), ('n_in', n_in), ('n_out', n_out)):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"simple_net_model: {name} must be a whole number, at least 1, got {n!r}")
+    return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))

@@ -29,6 +29,7 @@ if .venv/bin/nbdev-test --flags slow --timing; then
 else
   echo "[test] nbdev-test failed"; exit 1
 fi
+.venv/bin/python tools/library_test.py   # each module imported and run with no notebook around it
 
 # 3. the docs site, built and opened in a real browser
 bash tools/docs.sh

@@ -1,0 +1,140 @@
+"""The library without its notebooks: each module of `mnist_nb` is imported in a fresh interpreter, with no
+notebook (and none of the notebooks' star imports) around it, and its main entry points run on a few hundred
+images. Catches a module that works in its notebook only because the notebook imported something for it.
+
+    python tools/library_test.py          # from the repository root; exits non-zero when a module fails
+"""
+import os, subprocess, sys, tempfile, textwrap, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The data step runs first: it slices a small sample, as image folders and as tensors, for the others.
+DATA = '''
+import shutil, torch
+from mnist_nb.data import get_mnist_sample, sample_xy
+src = get_mnist_sample(quiet=True)
+for split, n in (('train', 100), ('valid', 25)):      # the first n images of each class
+    for c in ('3', '7'):
+        (tiny/split/c).mkdir(parents=True)
+        for f in sorted((src/split/c).iterdir())[:n]: shutil.copy(f, tiny/split/c/f.name)
+xy = sample_xy(tiny)
+assert [tuple(t.shape) for t in xy] == [(200, 784), (200, 1), (50, 784), (50, 1)], [t.shape for t in xy]
+assert xy[0].dtype == torch.float32 and 0 <= xy[0].min() and xy[0].max() <= 1
+torch.save(xy, tiny/'xy.pt')
+'''
+
+LOAD = "import torch\ntrain_x, train_y, valid_x, valid_y = torch.load(tiny/'xy.pt')\n"
+
+TESTS = {
+'data': DATA,
+'baseline': LOAD + '''
+from mnist_nb.baseline import ideal_digit, mnist_distance, is_3, baseline_accuracy_xy
+m3, m7 = ideal_digit(train_x[:100].view(-1, 28, 28)), ideal_digit(train_x[100:].view(-1, 28, 28))
+assert mnist_distance(valid_x.view(-1, 28, 28), m3).shape == (50,)
+assert is_3(m3, m3, m7)
+acc = baseline_accuracy_xy(train_x, train_y, valid_x, valid_y)
+assert len(acc) == 3 and all(0 <= a <= 1 for a in acc), acc
+''',
+'sgd': '''
+import torch
+from mnist_nb.sgd import grad_at, gd_steps, roller_coaster, quadratic, mse, apply_step, plot_function
+assert float(grad_at(lambda x: x**2, 3.)) == 6.
+assert gd_steps(lambda x: x**2, 1., 0.1, 5).shape == (6,)
+time, speed = roller_coaster(seed=1)
+params = torch.randn(3).requires_grad_()
+losses = [apply_step(params, time, speed) for _ in range(5)]
+assert losses[-1] < losses[0], losses
+plot_function(torch.sin)
+''',
+'linear': LOAD + '''
+from mnist_nb.linear import init_params, linear1, mnist_loss, batch_accuracy
+w, b = init_params((784, 1)), init_params(1)
+preds = linear1(train_x, w, b)
+loss = mnist_loss(preds, train_y)
+loss.backward()
+assert w.grad.shape == w.shape and 0 <= float(batch_accuracy(preds, train_y)) <= 1
+''',
+'optim': LOAD + '''
+from torch import nn
+from mnist_nb.linear import mnist_loss, batch_accuracy
+from mnist_nb.optim import BasicOptim, train_model, validate_epoch
+from mnist_nb.learner import tensor_dls
+dls = tensor_dls(train_x, train_y, valid_x, valid_y, bs=64)
+model = nn.Linear(784, 1)
+accs = train_model(model, dls.train, dls.valid, BasicOptim(model.parameters(), 1.0), 3,
+                   loss_func=mnist_loss, metric=batch_accuracy, show=False)
+assert len(accs) == 3 and accs[-1] == validate_epoch(model, dls.valid, batch_accuracy), accs
+''',
+'learner': LOAD + '''
+from torch import nn
+from mnist_nb.linear import mnist_loss, batch_accuracy
+from mnist_nb.optim import BasicOptim
+from mnist_nb.learner import tensor_dls, BasicLearner
+dls = tensor_dls(train_x, train_y, valid_x, valid_y, bs=64)
+learn = BasicLearner(dls, nn.Linear(784, 1), opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy)
+learn.fit(2, 1.0)
+assert len(learn.recorder.values) == 2 and len(learn.recorder.values[-1]) == 3, learn.recorder.values
+''',
+'nonlinear': LOAD + '''
+from mnist_nb.nonlinear import simple_net, init_simple_net, simple_net_model
+assert simple_net(train_x, *init_simple_net()).shape == (200, 1)
+assert simple_net_model()(train_x).shape == (200, 1)
+assert simple_net_model(16, n_out=10)(train_x).shape == (200, 10)
+''',
+'resnet': LOAD + '''
+import warnings
+from mnist_nb.resnet import comparison_data, compare_approaches, fit_resnet18, plot_comparison, save_comparison, APPROACHES
+d = comparison_data(train_x, train_y, valid_x, valid_y, tiny, 'tiny 3 vs 7')
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    df = compare_approaches(d, {**APPROACHES, 'resnet18': lambda d: fit_resnet18(d, show=False)})
+failed = df[df.error.notna()]
+assert failed.empty, failed[['approach', 'error']].to_string()
+assert list(df.approach) == list(APPROACHES) and df.accuracy.between(0, 1).all(), df
+plot_comparison(df)
+assert save_comparison([df], tiny/'cmp.json').exists()
+''',
+'multiclass': LOAD + '''
+from mnist_nb.multiclass import cross_entropy, multi_accuracy, nll, log_softmax, get_preds, confusion_matrix, top_losses, most_confused
+from mnist_nb.nonlinear import simple_net_model
+from mnist_nb.optim import BasicOptim
+from mnist_nb.learner import tensor_dls, BasicLearner
+cls = lambda y: torch.where(y[:, 0] == 1, 3, 7)          # the digits themselves, as class indices
+dls = tensor_dls(train_x, cls(train_y), valid_x, cls(valid_y), bs=64)
+learn = BasicLearner(dls, simple_net_model(16, n_out=10), opt_func=BasicOptim, loss_func=cross_entropy, metrics=multi_accuracy)
+learn.fit(2, 0.5)
+preds = get_preds(learn.model, valid_x)
+cm = confusion_matrix(preds, cls(valid_y))
+assert cm.shape == (10, 10) and cm.sum() == 50
+top_losses(preds, cls(valid_y), 5); most_confused(cm)
+try: cross_entropy(preds, torch.full((50,), 10)); raise AssertionError('class 10 was accepted')
+except ValueError as e: assert 'in 0..9' in str(e), e
+''',
+}
+
+def run(name:str, code:str, tiny:Path) -> tuple:
+    "Run `code` for module `name` in a fresh interpreter; `(passed, seconds, output)`"
+    prog = "import matplotlib; matplotlib.use('Agg')\nfrom pathlib import Path\n" + f"tiny = Path({str(tiny)!r})\n" + textwrap.dedent(code)
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep)}
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, '-c', prog], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return p.returncode == 0, time.perf_counter() - t0, (p.stdout + p.stderr).strip()
+
+def main():
+    modules = sorted(p.stem for p in (ROOT/'mnist_nb').glob('*.py') if not p.stem.startswith('_'))
+    untested = set(modules) - set(TESTS)
+    passed, failed = [], list(sorted(untested))
+    for m in untested: print(f"[library] {m}: FAILED, no test in tools/library_test.py for this module")
+    with tempfile.TemporaryDirectory() as tmp:
+        tiny = Path(tmp)/'tiny'
+        for name, code in TESTS.items():
+            ok, secs, out = run(name, code, tiny)
+            (passed if ok else failed).append(name)
+            print(f"[library] {name}: {'ok' if ok else 'FAILED'} in {secs:.1f} s")
+            if not ok: print(textwrap.indent(out[-3000:], '    '))
+            if name == 'data' and not ok: failed += [n for n in TESTS if n != 'data']; break  # the others need its sample
+    print(f"library test: {len(passed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+if __name__ == '__main__': main()
