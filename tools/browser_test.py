@@ -178,7 +178,7 @@ const vis = e => { if (!e) return false; const r = e.getBoundingClientRect(), s 
 const side = document.querySelector('#pst-primary-sidebar, .bd-sidebar-primary');
 const btn = Array.from(document.querySelectorAll('button.primary-toggle, label.primary-toggle, .sidebar-toggle.primary-toggle')).find(vis);
 const h1 = document.querySelector('article h1');
-const wide = Array.from(document.querySelectorAll('div.cell_output, div.cell_output pre, div.cell_input, article table, article pre'))
+const wide = Array.from(document.querySelectorAll('div.cell_output, div.cell_output pre, div.cell_input, article table, article pre, #mnist-draw .draw-card, canvas'))
   .filter(vis).filter(e => e.getBoundingClientRect().right > innerWidth + 1).map(e => e.className + ' ' + e.tagName);
 return {side_visible: vis(side) && side.getBoundingClientRect().width > 100, button: !!btn,
         h1_top: h1 ? h1.getBoundingClientRect().top + scrollY : null,
