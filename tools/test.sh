@@ -3,7 +3,8 @@
 # workflow: notebooks clean, library in sync with them, every notebook's cells (slow ones included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # see mnist_nb/__init__.py: idle OpenMP threads sleep instead of spinning
+# idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products 20-50x slower
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 start=$(date +%s)
 bash tools/setup.sh --browser
 export MNIST_NB_OFFLINE=1   # the offline data sources: deterministic tests, here and in CI
