@@ -130,17 +130,29 @@ class Timer:
     def __exit__(self, *args): self.seconds = time.perf_counter() - self.start
 
     @staticmethod
+    def runs(fs:dict, # the functions to time, by name
+             n:int=3, # timed rounds: each function runs once a round
+             warmup:int=0 # untimed rounds first (lazy initialisation, caches)
+            ) -> dict:
+        "Every timing of each function in `fs`, in `n` rounds of turns; who goes first rotates, so all see the same load"
+        ks = list(fs)
+        for _ in range(warmup):
+            for k in ks: fs[k]()
+        ts = {k: [] for k in ks}
+        for i in range(n):
+            for j in range(len(ks)):
+                k = ks[(i + j) % len(ks)]
+                with Timer() as t: fs[k]()
+                ts[k].append(t.seconds)
+        return ts
+
+    @staticmethod
     def best(fs, # a dict of functions to time (or a single function)
              n:int=3 # how many times each one runs
             ):
         "Shortest of `n` timings of each function in `fs`, taking turns so that all see the same load"
         d = fs if isinstance(fs, dict) else {None: fs}
-        ts = {k: [] for k in d}
-        for _ in range(n):
-            for k, f in d.items():
-                with Timer() as t: f()
-                ts[k].append(t.seconds)
-        res = {k: min(v) for k, v in ts.items()}
+        res = {k: min(v) for k, v in Timer.runs(d, n).items()}
         return res if isinstance(fs, dict) else res[None]
 
 # %% ../nbs/05_learner.ipynb #18b2431e
