@@ -111,6 +111,20 @@ top_losses(preds, cls(valid_y), 5); most_confused(cm)
 try: cross_entropy(preds, torch.full((50,), 10)); raise AssertionError('class 10 was accepted')
 except ValueError as e: assert 'in 0..9' in str(e), e
 ''',
+'draw': LOAD + '''
+import json
+from torch import nn
+from mnist_nb.draw import mnist_like, tensor_b64, b64_tensor, draw_weights, save_weights
+from mnist_nb.nonlinear import simple_net_model
+ink = torch.zeros(100, 60); ink[10:90, 25:35] = 1           # a tall stroke, like a 1
+img = mnist_like(ink)
+assert img.shape == (28, 28) and 0 <= img.min() and img.max() <= 1 and img.sum() > 0
+t = torch.randn(3, 4)
+assert torch.equal(b64_tensor(json.loads(json.dumps(tensor_b64(t)))), t)
+w = draw_weights(train_x[:100].mean(0).view(28, 28), train_x[100:].mean(0).view(28, 28), nn.Linear(784, 1),
+                 simple_net_model(), simple_net_model(64, n_out=10))
+assert save_weights(w, tiny/'draw').exists()
+''',
 }
 
 def run(name:str, code:str, tiny:Path) -> tuple:
