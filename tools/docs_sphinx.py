@@ -119,7 +119,7 @@ def show_doc_md(md, links, page, seen):
     "nbdev's `show_doc` Markdown as a Sphinx Python-domain entry (None if it does not look like one)"
     m = _re_sd.match(md)
     if not m: return None
-    sig = ' '.join(l.strip() for l in m['sig'].splitlines())
+    sig = ' '.join(re.sub(r'\s+#\s.*$', '', l).strip() for l in m['sig'].splitlines())  # docments go to the table below
     sig = re.sub(r'^(?:async\s+)?(?:def|class)\s+', '', sig).rstrip(':').replace('( ', '(').replace(' )', ')')
     name = m['name']
     if not sig.startswith(name.rsplit('.', 1)[-1]): return None
