@@ -115,11 +115,21 @@ def _kind(module, name):
     return 'class' if isinstance(obj, type) else 'function'
 
 
+_re_param = re.compile(r'^\s*(?:(?P<ret>\)\s*->\s*)?([*\w]+)(?:\s*:\s*([^=#]+?))?(?:\s*=\s*([^#]+?))?)?\s*,?\s*:?\s*#\s+(.*)$')
+
+def _param_row(r) -> str:
+    "A Markdown table row for one docments line matched by `_re_param`"
+    code = lambda t: f'`{t.strip()}`' if t and t.strip() else ''
+    if r['ret']: return f"| **returns** | {code(r[2])} | | {r[5]} |\n"
+    return f"| `{r[2]}` | {code(r[3])} | {code(r[4])} | {r[5].replace('|', chr(92) + '|')} |\n"
+
+
 def show_doc_md(md, links, page, seen):
     "nbdev's `show_doc` Markdown as a Sphinx Python-domain entry (None if it does not look like one)"
     m = _re_sd.match(md)
     if not m: return None
-    sig = ' '.join(re.sub(r'\s+#\s.*$', '', l).strip() for l in m['sig'].splitlines())  # docments go to the table below
+    rows = [r for l in m['sig'].splitlines() if (r := _re_param.match(l))]  # docments: `name:type=default, # what it is`
+    sig = ' '.join(re.sub(r'\s+#\s.*$', '', l).strip() for l in m['sig'].splitlines())  # ... shown in a table instead
     sig = re.sub(r'^(?:async\s+)?(?:def|class)\s+', '', sig).rstrip(':').replace('( ', '(').replace(' )', ')')
     name = m['name']
     if not sig.startswith(name.rsplit('.', 1)[-1]): return None
@@ -138,6 +148,7 @@ def show_doc_md(md, links, page, seen):
     anchor = name.lower()
     pre = f'<a id="{anchor}"></a>\n\n' if anchor != full else ''  # nbdev's links (`#basicoptim`) keep working
     body = m['rest'].strip()
+    if rows: body += '\n\n| | type | default | details |\n|---|---|---|---|\n' + ''.join(map(_param_row, rows))
     return f"{pre}::::{{py:{kind}}} {sig}\n{opts}\n{body}\n\n[source]({src})\n::::\n"
 
 
