@@ -32,7 +32,8 @@ case "$renderer" in
   sphinx)
     say "renderer: Sphinx $(.venv/bin/python -c 'import sphinx; print(sphinx.__version__)') with myst-nb and sphinx-book-theme (quarto is not installed, so nbdev-docs cannot run here)"
     say "  with quarto installed (https://quarto.org/docs/get-started/), this runs nbdev-docs, as the deploy workflow does"
-    .venv/bin/python tools/docs_sphinx.py
+    # nbdev runs the notebooks' import cells to render show_doc: fastai's import warns about torch.jit.script, which is not ours to fix
+    PYTHONWARNINGS="ignore:\`torch.jit.script\` is deprecated:FutureWarning" .venv/bin/python tools/docs_sphinx.py
     ;;
   *) say "ERROR: DOCS_RENDERER must be quarto or sphinx, not '$renderer'"; exit 2 ;;
 esac
