@@ -10,6 +10,7 @@ __all__ = ['init_params', 'linear1', 'mnist_loss', 'calc_grad', 'batch_accuracy'
 # %% ../nbs/03_linear.ipynb #ed9d4861
 import torch
 from torch import Tensor
+from .sgd import check_same_shape  # the one shape check (notebook 02)
 
 # %% ../nbs/03_linear.ipynb #2ab58347
 def init_params(size, # the shape of the tensor, e.g. `(28*28, 1)` or `1`
@@ -27,12 +28,6 @@ def linear1(xb:Tensor, # a batch of inputs, one image per row: `[N, 784]`
     return xb@weights + bias
 
 # %% ../nbs/03_linear.ipynb #a2c9efae
-def _check_same_shape(preds:Tensor, targets:Tensor, fname:str):
-    "Raise a `ValueError` when `preds` and `targets` differ in shape, which would silently broadcast"
-    if preds.shape != targets.shape:
-        raise ValueError(f"{fname}: predictions have shape {list(preds.shape)} but targets have shape {list(targets.shape)}; "
-                         "they must be the same (e.g. both [N, 1]), or broadcasting would pair every prediction with every target")
-
 def _check_binary(targets:Tensor, fname:str):
     "Raise a `ValueError` unless every target is 0 or 1: any other value would silently count as a 0"
     ok = (targets == 0) | (targets == 1)
@@ -45,7 +40,7 @@ def mnist_loss(predictions:Tensor, # the model's raw scores (any real number), o
                targets:Tensor # 1 (a three) or 0 (a seven) for each image, the same shape as `predictions`
               ) -> Tensor:
     "Mean distance of `sigmoid(predictions)` from `targets` (each 0 or 1): a smooth stand-in for accuracy"
-    _check_same_shape(predictions, targets, 'mnist_loss')
+    check_same_shape(predictions, targets, 'mnist_loss')
     _check_binary(targets, 'mnist_loss')
     predictions = predictions.sigmoid()
     return torch.where(targets == 1, 1 - predictions, predictions).mean()
@@ -66,7 +61,7 @@ def batch_accuracy(xb:Tensor, # the model's raw scores, one per image: `[N, 1]`
                    yb:Tensor # 1 or 0 for each image, the same shape as `xb`
                   ) -> Tensor:
     "Fraction of raw model outputs `xb` whose sigmoid is on the right side of 0.5 for targets `yb`; a NaN output is wrong"
-    _check_same_shape(xb, yb, 'batch_accuracy')
+    check_same_shape(xb, yb, 'batch_accuracy')
     _check_binary(yb, 'batch_accuracy')
     preds = xb.sigmoid()
     correct = ((preds > 0.5) == yb) & ~preds.isnan()  # NaN > 0.5 is False: without the mask NaN would be a right "0"
