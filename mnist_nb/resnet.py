@@ -31,7 +31,9 @@ from .data import data_source
 from .baseline import baseline_accuracy_xy
 from .linear import init_params, linear1, mnist_loss, batch_accuracy
 from .optim import BasicOptim, train_model
-from .learner import tensor_dls, BasicLearner, Timer
+from .data import tensor_dls
+from .learner import BasicLearner
+from .utils import Timer
 from .nonlinear import simple_net_model
 
 # %% ../nbs/07_resnet.ipynb #3801b6cc
@@ -91,7 +93,7 @@ def _fit_by_hand(d, model, params, epochs, lr) -> AttrDict:
     "Train `model` by the chapter's loop, `train_model` with `BasicOptim` stepping `params`"
     with Timer() as t:
         accs = train_model(model, d.dls.train, d.dls.valid, BasicOptim(params, lr), epochs,
-                           loss_func=mnist_loss, metric=batch_accuracy, show=False)
+                           loss_func=mnist_loss, metric=batch_accuracy, quiet=True)
     return _result(accs[-1], t.seconds, sum(p.numel() for p in params))
 
 def fit_linear_scratch(d:AttrDict, # a data set from `comparison_data`
@@ -127,7 +129,7 @@ def fit_basic_learner(d:AttrDict, # a data set from `comparison_data`
                      ) -> AttrDict: # `accuracy`, `train_seconds`, `parameters`
     "Notebook 05: our `BasicLearner` with `BasicOptim`, `mnist_loss` and `batch_accuracy`"
     model = model if model is not None else nn.Linear(28*28, 1)
-    learn = BasicLearner(d.dls, model, opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy, progress=False)
+    learn = BasicLearner(d.dls, model, opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy, quiet=True)
     with Timer() as t: learn.fit(epochs, lr)
     return _result(learn.recorder.values[-1][2], t.seconds, n_params(learn.model))
 
@@ -143,12 +145,12 @@ def fit_resnet18(d:AttrDict, # a data set from `comparison_data`; the resnet rea
                  epochs:int=1, # passes over the training set
                  lr:float=0.1, # the highest learning rate of the 1cycle schedule
                  bs:int=64, # batch size of the image loaders
-                 show:bool=True, # show fastai's progress bar and table of results
+                 quiet:bool=False, # no progress bar and no table of results
                 ) -> AttrDict: # `accuracy`, `train_seconds`, `parameters`
     "This notebook: the book's resnet18 from random weights on the image folders, `fit_one_cycle(epochs, lr)`"
     learn = vision_learner(resnet_dls(d.path, bs=bs), resnet18, pretrained=False, loss_func=F.cross_entropy, metrics=accuracy)
     with Timer() as t:
-        if show: learn.fit_one_cycle(epochs, lr)
+        if not quiet: learn.fit_one_cycle(epochs, lr)
         else:
             with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
     return _result(learn.recorder.values[-1][2], t.seconds, n_params(learn.model))

@@ -24,7 +24,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import warnings  # fastai 2.8 wraps a few activations in `torch.jit.script` on import, which torch 2.14 deprecates
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 from mnist_nb.data import load_images, naive_load, fashion_xy, get_fashion_sample
-from mnist_nb.learner import Timer
+from mnist_nb.utils import Timer
 import torch
 from torch import nn
 from fastai.torch_core import set_seed
@@ -84,7 +84,7 @@ def linear_model(seed=42):
 
 
 def bench_loader(data, repeats, device):
-    from mnist_nb.learner import TensorDataLoader
+    from mnist_nb.data import TensorDataLoader
     from mnist_nb.optim import BasicOptim, train_epoch
     from mnist_nb.linear import mnist_loss
     train_x, train_y, _, _ = data
@@ -111,7 +111,8 @@ def bench_loader(data, repeats, device):
 
 # ---- 3. BasicLearner.fit(10) vs fastai's Learner.fit(10) --------------------------------------------------
 def bench_learner(data, repeats, device, epochs=10, lr=1.0):
-    from mnist_nb.learner import BasicLearner, tensor_dls
+    from mnist_nb.learner import BasicLearner
+    from mnist_nb.data import tensor_dls
     from mnist_nb.optim import BasicOptim
     from mnist_nb.linear import mnist_loss, batch_accuracy
     train_x, train_y, valid_x, valid_y = data
@@ -121,7 +122,7 @@ def bench_learner(data, repeats, device, epochs=10, lr=1.0):
     def ours():
         set_seed(42)
         learn = BasicLearner(tensor_dls(train_x, train_y, valid_x, valid_y, bs=256, device=device), model(),
-                             opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy, progress=False)
+                             opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy, quiet=True)
         learn.fit(epochs, lr)
         return learn.recorder.values[-1][-1]
     def fastai():
@@ -145,7 +146,8 @@ def bench_learner(data, repeats, device, epochs=10, lr=1.0):
 
 # ---- 4. our training epoch vs the compute floor ---------------------------------------------------------
 def bench_floor(data, repeats, device, lr=1.0, epochs_per_fit=5):
-    from mnist_nb.learner import BasicLearner, BasicCallback, tensor_dls, TensorDataLoader
+    from mnist_nb.learner import BasicLearner, BasicCallback
+    from mnist_nb.data import tensor_dls, TensorDataLoader
     from mnist_nb.optim import BasicOptim
     from mnist_nb.linear import mnist_loss, batch_accuracy
     train_x, train_y, valid_x, valid_y = data
@@ -156,18 +158,18 @@ def bench_floor(data, repeats, device, lr=1.0, epochs_per_fit=5):
     class TrainTimer(BasicCallback):
         "Wall time of each epoch's training phase: from before_epoch to the end of its last training batch"
         def __init__(self): self.times = []
-        def before_epoch(self, learn): self.timer = Timer().__enter__()
+        def before_epoch(self, learn): self.timer = Timer().start()
         def after_batch(self, learn):
             if learn.training:  # the last training batch's exit is the one kept
                 if device.type == 'cuda': torch.cuda.synchronize()
-                self.timer.__exit__()
+                self.timer.stop()
         def after_epoch(self, learn): self.times.append(self.timer.seconds)
 
     timer = TrainTimer()
     def ours():
         torch.manual_seed(42)
         learn = BasicLearner(tensor_dls(train_x, train_y, valid_x, valid_y, bs=256, device=device), model(),
-                             loss_func=mnist_loss, metrics=batch_accuracy, cbs=[timer], progress=False)
+                             loss_func=mnist_loss, metrics=batch_accuracy, cbs=[timer], quiet=True)
         learn.fit(epochs_per_fit, lr)
     # the floor: the very batches of an epoch, already cut, through forward, loss, backward, step and zero_grad
     torch.manual_seed(42)
@@ -269,7 +271,7 @@ def main():
     q = a.quick
     only = set(a.only.split(',')) - {''} or {'load', 'loader', 'learner', 'floor'}
     reps = dict(load=2 if q else 5, loader=5 if q else 30, learner=2 if q else 5, floor=2 if q else 8)
-    total = Timer().__enter__()
+    total = Timer().start()
     with contextlib.redirect_stdout(io.StringIO()) as msg: data = fashion_xy()  # it prints where the data came from
     src = msg.getvalue().strip().removeprefix('Fashion-MNIST from ').split(':')[0] or 'source not reported'
     print(f"[bench] Fashion-MNIST dress vs pullover: {len(data[0])} training and {len(data[2])} validation rows "
@@ -297,14 +299,14 @@ def main():
     print_table(res)
     missed = [r['pair'] for r in rows if r['met'] is False]
     if q or only != {'load', 'loader', 'learner', 'floor'}:
-        total.__exit__()
+        total.stop()
         print(f"\n[bench] --quick / --only: nothing written ({total.seconds:.0f} s)")
     else:
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT/'benchmark.json').write_text(json.dumps(res, indent=2) + '\n')
         (OUT/'benchmark.md').write_text(markdown(res))
         print(f"\n[bench] written: {(OUT/'benchmark.json').relative_to(ROOT)}, {(OUT/'benchmark.md').relative_to(ROOT)} "
-              f"({total.__exit__() or total.seconds:.0f} s)")
+              f"({total.stop():.0f} s)")
     if missed: print('[bench] targets missed: ' + '; '.join(missed))
 
 

@@ -59,18 +59,19 @@ assert w.grad.shape == w.shape and 0 <= float(batch_accuracy(preds, train_y)) <=
 from torch import nn
 from mnist_nb.linear import mnist_loss, batch_accuracy
 from mnist_nb.optim import BasicOptim, train_model, validate_epoch
-from mnist_nb.learner import tensor_dls
+from mnist_nb.data import tensor_dls
 dls = tensor_dls(train_x, train_y, valid_x, valid_y, bs=64)
 model = nn.Linear(784, 1)
 accs = train_model(model, dls.train, dls.valid, BasicOptim(model.parameters(), 1.0), 3,
-                   loss_func=mnist_loss, metric=batch_accuracy, show=False)
+                   loss_func=mnist_loss, metric=batch_accuracy, quiet=True)
 assert len(accs) == 3 and accs[-1] == validate_epoch(model, dls.valid, batch_accuracy), accs
 ''',
 'learner': LOAD + '''
 from torch import nn
 from mnist_nb.linear import mnist_loss, batch_accuracy
 from mnist_nb.optim import BasicOptim
-from mnist_nb.learner import tensor_dls, BasicLearner
+from mnist_nb.data import tensor_dls
+from mnist_nb.learner import BasicLearner
 dls = tensor_dls(train_x, train_y, valid_x, valid_y, bs=64)
 learn = BasicLearner(dls, nn.Linear(784, 1), opt_func=BasicOptim, loss_func=mnist_loss, metrics=batch_accuracy)
 learn.fit(2, 1.0)
@@ -88,7 +89,7 @@ from mnist_nb.resnet import comparison_data, compare_approaches, fit_resnet18, p
 d = comparison_data(train_x, train_y, valid_x, valid_y, tiny, 'tiny 3 vs 7')
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter('always')
-    df = compare_approaches(d, {**APPROACHES, 'resnet18': lambda d: fit_resnet18(d, show=False)})
+    df = compare_approaches(d, {**APPROACHES, 'resnet18': lambda d: fit_resnet18(d, quiet=True)})
 failed = df[df.error.notna()]
 assert failed.empty, failed[['approach', 'error']].to_string()
 assert list(df.approach) == list(APPROACHES) and df.accuracy.between(0, 1).all(), df
@@ -99,7 +100,8 @@ assert save_comparison([df], tiny/'cmp.json').exists()
 from mnist_nb.multiclass import cross_entropy, multi_accuracy, nll, log_softmax, get_preds, confusion_matrix, top_losses, most_confused
 from mnist_nb.nonlinear import simple_net_model
 from mnist_nb.optim import BasicOptim
-from mnist_nb.learner import tensor_dls, BasicLearner
+from mnist_nb.data import tensor_dls
+from mnist_nb.learner import BasicLearner
 cls = lambda y: torch.where(y[:, 0] == 1, 3, 7)          # the digits themselves, as class indices
 dls = tensor_dls(train_x, cls(train_y), valid_x, cls(valid_y), bs=64)
 learn = BasicLearner(dls, simple_net_model(16, n_out=10), opt_func=BasicOptim, loss_func=cross_entropy, metrics=multi_accuracy)

@@ -25,7 +25,7 @@ def run_recipes(seeds, with_resnet):
                                    resnet18, accuracy)
     from mnist_nb.data import sample_xy, get_mnist_sample
     from mnist_nb.linear import mnist_loss, batch_accuracy
-    from mnist_nb.learner import tensor_dls
+    from mnist_nb.data import tensor_dls
     trn_x, trn_y, val_x, val_y = sample_xy()
     dset, valid_dset = list(zip(trn_x, trn_y)), list(zip(val_x, val_y))
 
