@@ -221,12 +221,24 @@ def _x2(driver, ref, data, problems, phone=False):
 
 def check_play(driver, base_url):
     "Problems on the 'SGD to play with' page (play.html): its numbers against PyTorch's, its controls, its layout"
+    return _guarded('play', _check_play, driver, base_url)
+
+
+def _guarded(name, check, driver, base_url):
+    "`check(driver, base_url, problems)`, an exception turned into a problem; the screen left at desktop size"
     problems = []
+    try: check(driver, base_url, problems)
+    except Exception as e: problems.append(f'{name}: the check stopped: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}')
+    finally: set_size(driver, DESKTOP)
+    return problems
+
+
+def _check_play(driver, base_url, problems):
     ref = json.loads(urlopen(urljoin(base_url, 'play/reference.json'), timeout=10).read())
     data = json.loads(urlopen(urljoin(base_url, 'play/data.json'), timeout=10).read())
     url = urljoin(base_url, 'play.html')
     for size, name in ((DESKTOP, 'desktop'), (PHONE, 'phone')):
-        if not open_page(driver, url, size, PLAY_READY): return problems + [f'play ({name}): the widgets did not start']
+        if not open_page(driver, url, size, PLAY_READY): return problems.append(f'play ({name}): the widgets did not start')
         if name == 'desktop':
             err = _replay(driver, ref)
             print(f"play: {len(ref['coaster']) + len(ref['x2'])} runs of {ref['n']} steps in Chromium; largest relative "
@@ -249,10 +261,13 @@ def check_play(driver, base_url):
 # ---- Where the book slips --------------------------------------------------------------------------------------------
 def check_slips(driver, base_url):
     "Problems on the 'Where the book slips' page (slips.html): anchors, citations, links to the review, figures, layout"
-    problems = []
+    return _guarded('slips', _check_slips, driver, base_url)
+
+
+def _check_slips(driver, base_url, problems):
     url = urljoin(base_url, 'slips.html')
     for size, name in ((DESKTOP, 'desktop'), (PHONE, 'phone')):
-        if not open_page(driver, url, size): return problems + [f'slips ({name}): the page did not load']
+        if not open_page(driver, url, size): return problems.append(f'slips ({name}): the page did not load')
         if name == 'desktop':
             found = driver.execute_script("""
                 // the links of each section: those after its anchor <a id>, up to the next anchor
