@@ -79,11 +79,11 @@ def screenshot(driver, path, element=None):
     "A screenshot of `element`, or of the whole page, to `path`"
     path.parent.mkdir(parents=True, exist_ok=True)
     import base64
-    if element is not None:   # its box on the page, captured with the whole page laid out (no sticky header over it)
+    driver.execute_script('window.scrollTo(0, 0)')   # the fixed header stays at the top of the page, away from `element`
+    if element is not None:   # its box on the page, captured with the whole page laid out
         clip = driver.execute_script("const r = arguments[0].getBoundingClientRect();"
                                      "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, scale: 1}", element)
     else:
-        driver.execute_script('window.scrollTo(0, 0)')
         m = driver.execute_cdp_cmd('Page.getLayoutMetrics', {})['cssContentSize']
         clip = dict(x=0, y=0, width=m['width'], height=min(m['height'], 30000), scale=1)
     shot = driver.execute_cdp_cmd('Page.captureScreenshot', dict(format='png', captureBeyondViewport=True, clip=clip))
