@@ -41,13 +41,14 @@ def sgd_trace(params, # the starting parameters: a number, a list or a tensor (l
     grad = torch.stack(grads) if grads else torch.zeros(0, len(p), dtype=torch.float64)
     return dict(params=torch.stack(ps), loss=torch.tensor(losses, dtype=torch.float64), grad=grad)
 
-# %% ../nbs/12_play.ipynb #0c280314
+# %% ../nbs/12_play.ipynb #c4642eb4
 def rmse(preds:Tensor, # predictions
          targets:Tensor, # targets, the same shape as `preds`
         ) -> Tensor: # a single number
-    "Root mean squared error: `mse` with a square root, the loss that some printings of the book call `mse`"
+    "Root mean squared error: `mse` with a square root"
     return mse(preds, targets).sqrt()
 
+# %% ../nbs/12_play.ipynb #e177edba
 def coaster_loss(time, # the times `[20]`
                  speed, # the measured speeds `[20]`
                  root:bool=False, # descend `rmse` instead of `mse`
@@ -62,10 +63,11 @@ def x2_loss(x:Tensor # one number, as a tensor `[1]`
     "Notebook 2's first loss, `x**2` (summed, so that it is one number)"
     return (x**2).sum()
 
-# %% ../nbs/12_play.ipynb #43f204a7
+# %% ../nbs/12_play.ipynb #37b25551
 COASTER_LRS = (1e-7, 3e-7, 1e-6, 3e-6, 1e-5, 2e-5, 3e-5, 3.5e-5, 4e-5, 5e-5, 1e-4)  # the roller coaster's slider
 X2_LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 1.02, 1.05, 1.1)  # x²'s slider
 
+# %% ../nbs/12_play.ipynb #ffa6c628
 def play_data(seed:int=10, # the seed of notebook 2's roller coaster
               x0:float=-1.5, # where the steps on `x**2` start
              ) -> dict: # JSON-ready
@@ -76,11 +78,12 @@ def play_data(seed:int=10, # the seed of notebook 2's roller coaster
                         'lrs': list(COASTER_LRS), 'lr': 1e-5},
             'x2': {'x0': x0, 'lrs': list(X2_LRS), 'lr': 0.3, 'steps': 8}}
 
-# %% ../nbs/12_play.ipynb #96705959
+# %% ../nbs/12_play.ipynb #c5acc59e
 def _listed(t:Tensor) -> list:
     "`t` as nested lists of floats with 10 significant digits: the same text on every machine"
     return [_listed(v) for v in t] if t.ndim else float(f'{t.item():.10g}')
 
+# %% ../nbs/12_play.ipynb #f60b590c
 def play_reference(data:dict, # what `play_data` returned
                    n:int=20, # steps per run
                    coaster_lrs=(1e-6, 1e-5, 3e-5, 3.5e-5, 4e-5), # runs on the roller coaster, with and without the root
