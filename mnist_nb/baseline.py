@@ -77,7 +77,6 @@ def check_binary(y:Tensor, # targets: 1 for the positive class, 0 for the other,
                  name:str='targets', # the argument's name, for the message
                 ) -> Tensor:
     "`y`, or a clear `ValueError` unless every value is 0 or 1; any other value would silently count as a 0"
-    # TODO(utils): move to mnist_nb.utils with the other checks
     if not isinstance(y, Tensor):
         raise TypeError(f"{who}: {name} must be a tensor of 0s and 1s, got {type(y).__name__}")
     ok = (y == 0) | (y == 1)
