@@ -1,5 +1,4 @@
-"""The digits the chapter learns from, how an image becomes a tensor, the tensor skills the rest of the chapter
-needs, and the batches that training takes.
+"""The digits the chapter learns from, how an image becomes a tensor, the tensor skills the rest of the chapter needs, and the batches that training takes.
 
 Docs: https://mnist-nb.github.io/mnist_nb/data.html.md"""
 

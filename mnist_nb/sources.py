@@ -1,5 +1,4 @@
-"""The offline sources behind every page: the MNIST wheel, Fashion-MNIST's IDX files, and the caches that keep them as
-fastai's folders, with their manifests, their locks and their robustness tests.
+"""The offline sources behind every page: the MNIST wheel, Fashion-MNIST's IDX files, and the caches that keep them as fastai's folders, with their manifests, locks and robustness tests.
 
 Docs: https://mnist-nb.github.io/mnist_nb/sources.html.md"""
 
@@ -449,14 +448,15 @@ def _keeper(dest:Path, plan):
 
 def _holds(fn:Path, data:bytes) -> bool: return fn.is_file() and fn.read_bytes() == data
 
-# %% ../nbs/13_sources.ipynb #b4678026
+# %% ../nbs/13_sources.ipynb #b64d0195
 def _repair(dest:Path, plan, files, head:dict, quiet:bool):
     "Write into the existing folder `dest` what `plan` says is missing or changed, then its manifest"
     recs, wrote = _write_files(dest, files(), _keeper(dest, plan))
     _finish(dest, head, recs)
     if quiet: return
     if plan == 'write': print(f"wrote {head['dataset']} into the empty folder {_show(dest)}: {len(recs):,} files")
-    else: print(f"repaired {_show(dest)} ({_why(plan)}): rewrote {len(wrote):,} of its {len(recs):,} files")
+    else: print(f"{'repaired' if plan[1] else 'checked every file of'} {_show(dest)} ({_why(plan)}): "
+                f"rewrote {len(wrote):,} of its {len(recs):,} files")
 
 # %% ../nbs/13_sources.ipynb #22ceae15
 def _write(real:Path, plan, files, head:dict, quiet:bool):
@@ -477,7 +477,7 @@ def _target(dest:Path, plan) -> Path:
         raise DataSourceError(f"{dest} needs writing ({_why(plan)}) but {real.parent} cannot be made ({e})") from None
     return real
 
-# %% ../nbs/13_sources.ipynb #ebf6d5f0
+# %% ../nbs/13_sources.ipynb #f61581d0
 def cached_folder(dest:Path, # where the data set lives; a symlink to a folder elsewhere is fine
                   dataset:str, # its name, kept in the manifest: e.g. 'MNIST_SAMPLE'
                   counts:dict, # its class folders and how many files each has, e.g. `{'train/3': 6131, ...}`
@@ -492,7 +492,7 @@ def cached_folder(dest:Path, # where the data set lives; a symlink to a folder e
     real = _target(dest, plan)
     with data_lock(dest, f"writing {dataset} in {dest} ({_why(plan)})"):
         if (plan := _plan(dest, head, verify)) is not None:  # None: another process wrote it while we waited
-            _clean_stale(real, counts); _write(real, plan, files, head, quiet)
+            _clean_stale(real, ['.', *counts]); _write(real, plan, files, head, quiet)
     return dest
 
 # %% ../nbs/13_sources.ipynb #433bfe8e
@@ -546,12 +546,12 @@ def _foreign(path:Path, m:dict, dataset:str, counts:dict):
         raise DataSourceError(f"{path} does not hold {dataset}: it has no {_few(missing)} "
                               f"(its class folders: {_few(have) or 'none'})")
 
-# %% ../nbs/13_sources.ipynb #b5398c45
+# %% ../nbs/13_sources.ipynb #e647db8d
 def checked_folder(path:Path, # a folder said to hold `dataset`
                    dataset:str, # its name, e.g. 'MNIST_SAMPLE'
                    counts:dict # its class folders and their number of images
                   ) -> Path:
-    "`path`, if it holds `dataset` intact: checked against its manifest when it has one, else by counting its images"
+    "`path` if it holds `dataset`: all of it, unchanged, when its manifest says we wrote it; else images in each class"
     path, m = Path(path), read_manifest(path)
     if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder: {dataset} was expected there")
     _foreign(path, m, dataset, counts)
@@ -559,9 +559,9 @@ def checked_folder(path:Path, # a folder said to hold `dataset`
         if any((p := folder_problems(path, m)).values()):
             raise DataSourceError(f"{path} is damaged (missing: {_few(p.missing) or 'none'}; changed: "
                                   f"{_few(p.changed) or 'none'}; not ours: {_few(p.extra) or 'none'}): "
-                                  "the function that wrote it repairs it")
-    elif bad := [f'{f} has {n:,} files instead of {counts[f]:,}' for f, n in folder_counts(path, counts).items()
-                 if n != counts[f]]: raise DataSourceError(f"{path} is damaged: {_few(bad)}")
+                                  "get_mnist_sample(), get_mnist() or get_fashion_sample() repairs its own copy")
+    elif empty := [f for f, n in folder_counts(path, counts).items() if n == 0 or (m and n != counts[f])]:
+        raise DataSourceError(f"{path} has {'other than its number of' if m else 'no'} images in {_few(empty)}")
     return path
 
 # %% ../nbs/13_sources.ipynb #7f2728ba
