@@ -1,4 +1,4 @@
-"""fastai's `Learner` on our digits, then our own `BasicLearner`, built like fastai's course learner (miniai): a short loop whose stages call callbacks, three exceptions that cancel a stage, and the callbacks that make it a learner (device, recorder, timer, progress bar, a guard against losses that blow up), as fast as the loop without them.
+"""fastai's `Learner` on our digits, then our own `BasicLearner`, built like fastai's course learner (miniai): a short loop whose stages call callbacks, three exceptions that cancel a stage, and the callbacks that make it a learner (device, recorder, timer, progress bar, a guard against losses that blow up), at little cost over the bare loop.
 
 Docs: https://mnist-nb.github.io/mnist_nb/learner.html.md"""
 
@@ -88,13 +88,14 @@ def default_cbs(self:BasicLearner,
     cbs = DeviceCB(device), RecorderCB(*listify(metrics)), EpochTimerCB(), LossGuardCB()
     return L(cbs) if quiet else L(*cbs, ProgressCB())
 
-# %% ../nbs/05_learner.ipynb #b620f1c2
+# %% ../nbs/05_learner.ipynb #45579efe
 @patch
 def add_cbs(self:BasicLearner, cbs): # a callback or a list of them
     "Add the callbacks `cbs`; each becomes the attribute `self.<cb.name>`"
     for cb in L(cbs): _check_cb(cb, self); self.cbs.append(cb); setattr(self, cb.name, cb)
     self._events = {}
 
+# %% ../nbs/05_learner.ipynb #979fd680
 @patch
 def callback(self:BasicLearner, event:str): # the name of the event, e.g. `'after_batch'`
     "Call the method `event` of every callback that has one, in increasing `order`"
@@ -103,7 +104,7 @@ def callback(self:BasicLearner, event:str): # the name of the event, e.g. `'afte
         fs = self._events[event] = [getattr(cb, event) for cb in cbs if hasattr(cb, event)]
     for f in fs: f(self)
 
-# %% ../nbs/05_learner.ipynb #f18d684c
+# %% ../nbs/05_learner.ipynb #83fe3318
 @patch
 def fit(self:BasicLearner,
         n_epoch:int, # how many epochs: passes over the training data, each followed by a validation
@@ -115,6 +116,7 @@ def fit(self:BasicLearner,
     else: _set_lr(self.opt, self.lr)  # a second `fit` goes on with the same optimizer, as fastai's
     self._events = {}; self._fit()
 
+# %% ../nbs/05_learner.ipynb #a4494d09
 @patch
 @with_cbs('fit')
 def _fit(self:BasicLearner):
@@ -128,11 +130,12 @@ def _set_lr(opt, lr:float):
         for g in opt.param_groups: g['lr'] = lr
     else: opt.lr = lr
 
-# %% ../nbs/05_learner.ipynb #eebf8563
+# %% ../nbs/05_learner.ipynb #a30e7a74
 @patch
 @with_cbs('epoch')
 def _one_epoch(self:BasicLearner): self.one_epoch(True); self.one_epoch(False)
 
+# %% ../nbs/05_learner.ipynb #612de8f0
 @patch
 def one_epoch(self:BasicLearner,
               training:bool, # a training pass (with steps) or a validation pass
@@ -143,11 +146,12 @@ def one_epoch(self:BasicLearner,
     self.model.train(training)
     with torch.set_grad_enabled(training): (self._train if training else self._validate)()
 
-# %% ../nbs/05_learner.ipynb #cf38222e
+# %% ../nbs/05_learner.ipynb #f485a1fc
 def _batches(self:BasicLearner):
     for self.iter, (self.xb, self.yb) in enumerate(self.dl): self.one_batch()
 BasicLearner._train, BasicLearner._validate = with_cbs('train')(_batches), with_cbs('validate')(_batches)
 
+# %% ../nbs/05_learner.ipynb #52a3a8b3
 @patch
 @with_cbs('batch')
 def one_batch(self:BasicLearner):
@@ -178,10 +182,11 @@ def _check_learner(dls, model, loss_func, opt_func):
                           ('opt_func', opt_func, 'a function of (parameters, lr) that makes an optimizer: BasicOptim')):
         if not callable(f): raise TypeError(f"BasicLearner: {name} must be {what}, got {type(f).__name__} {f!r:.40}")
 
-# %% ../nbs/05_learner.ipynb #c77562bc
+# %% ../nbs/05_learner.ipynb #6d9c060e
 _events = [f'{w}_{s}' for s in ('fit', 'epoch', 'train', 'validate', 'batch') for w in ('before', 'after', 'cleanup')]
 _taken = {'preds', 'loss', 'xb', 'yb', 'iter', 'epoch', 'training', 'dl', 'n_epoch', 'lr', 'opt'}  # set by the loop
 
+# %% ../nbs/05_learner.ipynb #2707fa92
 def _not_a_cb(cb) -> str:
     "What `cb` is, for the message that says it is not a callback"
     if isinstance(cb, str): return f"the string {cb!r}"
@@ -191,14 +196,15 @@ def _not_a_cb(cb) -> str:
     if callable(cb): return f"the function {getattr(cb, '__name__', type(cb).__name__)}"
     return f"{type(cb).__name__} {cb!r:.40}"
 
-# %% ../nbs/05_learner.ipynb #3b3da9f9
+# %% ../nbs/05_learner.ipynb #8ad7133a
 def _check_cb(cb, learn):
     "A clear error unless `cb` is a callback whose event methods are events and whose `name` is free on `learn`"
     if not isinstance(cb, BasicCallback):
         raise TypeError(f"BasicLearner: cbs must be callbacks, got {_not_a_cb(cb)}. A callback is an instance of a "
                         "subclass of BasicCallback with methods named after events, e.g. `class StopCB(BasicCallback): "
                         "def after_epoch(self, learn): ...`, given as cbs=StopCB() or cbs=[StopCB(), ...]")
-    if bad := [m for m in dir(cb) if m.split('_')[0] in ('before', 'after', 'cleanup') and m not in _events]:
+    if bad := [m for m in dir(cb) if m.split('_')[0] in ('before', 'after', 'cleanup') and m not in _events
+               and callable(getattr(cb, m))]:
         raise ValueError(f"BasicLearner: {type(cb).__name__}.{bad[0]} is not an event, so it would never run; "
                          f"the events are {', '.join(_events)}")
     if cb.name in _taken or hasattr(learn, cb.name):
@@ -370,11 +376,12 @@ def _scan(learn, dl, params=None) -> dict:
     model.train(was)
     return c
 
-# %% ../nbs/05_learner.ipynb #d1985255
+# %% ../nbs/05_learner.ipynb #677b323d
 def _lr_advice(learn) -> str:
     return (f"The learning rate (lr={learn.lr:g}) is probably too high for this model: try one 10 times smaller, "
             "with a new model")
 
+# %% ../nbs/05_learner.ipynb #19bf64f5
 def _why_not_finite(learn, training:bool, start:dict=None) -> str:
     "Why a loss is not finite: the data, the model's output, the loss function or, in training, steps that diverged"
     which, dl = ('training', learn.dls[0]) if training else ('validation', learn.dls[1])
