@@ -23,9 +23,9 @@ import fastai.callback.core as fastai_cb
 from .optim import BasicOptim
 from .utils import Timer, check_int, check_lr, check_real, dtype_hint, as_device
 
-# %% ../nbs/05_learner.ipynb #43f92b8b
+# %% ../nbs/05_learner.ipynb #c1151963
 class _Cancel(Exception):
-    def __init__(self, why:str=''): super().__init__(why)  # `why`: a note for whoever reads a traceback
+    def __init__(self, why:str=''): super().__init__(why)  # a note for whoever reads the traceback
 
 class CancelFitException(_Cancel): "Raised by a callback: end `fit` now; `after_fit` is skipped, `cleanup_fit` runs"
 class CancelEpochException(_Cancel): "Raised by a callback: end this epoch now and go on with the next one"
