@@ -42,11 +42,12 @@ from mnist_nb.optim import BasicOptim
 from mnist_nb.linear import mnist_loss, batch_accuracy
 
 
-def measure(key, title, ours, base, ta, tb, target, kind='fraction', notes=''):
+def measure(key, title, ours, base, ta, tb, target, kind='fraction', notes='', unit='rounds'):
     "A result: medians of each side's times and of the round-by-round ratios (`fraction`: ours/base, else base/ours)"
     rs = sorted((a/b if kind == 'fraction' else b/a) for a, b in zip(ta, tb))
     r = statistics.median(rs)
-    return dict(key=key, title=title, ours=ours, baseline=base, kind=kind, target=target, notes=notes, rounds=len(rs),
+    return dict(key=key, title=title, ours=ours, baseline=base, kind=kind, target=target, notes=notes,
+                rounds=f"{len(rs)} {unit}",
                 ours_s=statistics.median(ta), baseline_s=statistics.median(tb), ratio=r, ratio_range=[rs[0], rs[-1]],
                 met=r <= target if kind == 'fraction' else r >= target)
 
@@ -76,9 +77,9 @@ def bench_learner(data, rounds, device, epochs=10, lr=1.0):
     ts = Timer.runs({'ours': ours, 'fastai': fastai}, rounds, warmup=1)
     diff = abs(acc['ours'] - acc['fastai'])
     r = measure('learner', f'`BasicLearner.fit({epochs})` vs fastai `Learner.fit({epochs})`',
-                'BasicLearner(tensor_dls(...), nn.Linear(784, 1), BasicOptim, quiet=True).fit(10, 1.0)',
-                "Learner(DataLoaders(DataLoader(list(zip(x, y)), bs=256, shuffle=True), ...), nn.Linear(784, 1), SGD)"
-                ".fit(10, 1.0), without bar or log", ts['ours'], ts['fastai'], LEARNER_TARGET,
+                '`BasicLearner(tensor_dls(...), nn.Linear(784, 1), BasicOptim, quiet=True).fit(10, 1.0)`',
+                "`Learner(DataLoaders(DataLoader(list(zip(x, y)), bs=256, shuffle=True), ...), nn.Linear(784, 1), SGD)"
+                ".fit(10, 1.0)` without bar or log", ts['ours'], ts['fastai'], LEARNER_TARGET,
                 notes=f"same model and seed; final accuracy {acc['ours']:.4f} vs {acc['fastai']:.4f} "
                       f"(each learner shuffles its own way): within 0.005 {'yes' if diff <= 0.005 else 'NO'}")
     r.update(accuracy=dict(ours=acc['ours'], fastai=acc['fastai'], diff=diff), met=bool(r['met'] and diff <= 0.005))
@@ -122,10 +123,10 @@ def bench_floor(data, rounds, device, lr=1.0, epochs=5):
     Timer.runs({'ours': ours, 'floor': floor}, rounds, warmup=1)
     ta, tb = timer.times[epochs:], floor_times[epochs:]  # past the warm-up round
     return measure('floor', 'our training epoch vs its arithmetic alone',
-                   "BasicLearner's training pass over one epoch (shuffled tensor loader, standard callbacks)",
-                   'forward + mnist_loss + backward + BasicOptim step/zero_grad over the same batches, cut beforehand',
-                   ta, tb, FLOOR_TARGET, notes=f"{len(batches)} batches of 256, linear model; {len(ta)} epochs a side, "
-                                               "paired epoch by epoch")
+                   "`BasicLearner`'s training pass over an epoch (shuffled tensor loader, standard callbacks)",
+                   'the forward pass, `mnist_loss`, the backward pass and `BasicOptim`\'s step over the same batches, '
+                   'cut beforehand', ta, tb, FLOOR_TARGET, unit='epochs paired one by one',
+                   notes=f"{len(batches)} batches of 256, linear model")
 
 
 # ---- 3. load_images vs the book's list comprehension ---------------------------------------------------------
@@ -141,8 +142,8 @@ def bench_load(rounds):
         return g
     ts = Timer.runs({'ours': run('ours', load_images), 'naive': run('naive', naive_load)}, rounds, warmup=1)
     assert torch.equal(res['ours'], res['naive']), "load_images and the naive stack disagree"
-    return measure('load', f"`load_images` vs the book's one-liner, {len(files):,} PNGs", 'load_images(files)',
-                   'torch.stack([tensor(Image.open(o)) for o in files]).float()/255', ts['ours'], ts['naive'],
+    return measure('load', f"`load_images` vs the book's one-liner, {len(files):,} PNGs", '`load_images(files)`',
+                   '`torch.stack([tensor(Image.open(o)) for o in files]).float()/255`', ts['ours'], ts['naive'],
                    LOAD_TARGET, notes=f"the same tensor {list(res['ours'].shape)}; load_images also checks each "
                                       "file's format and size")
 
@@ -179,8 +180,7 @@ def markdown(res):
                         f"{'passed' if nt['ok'] else '**failed**'} |")
     lines += ['', 'What each side runs:', '']
     for r in res['rows']:
-        lines.append(f"- **{cell(r['title'])}**: `{r['ours']}` against `{r['baseline']}`; {r['notes']}; "
-                     f"{r['rounds']} rounds.")
+        lines.append(f"- **{cell(r['title'])}**: {r['ours']} against {r['baseline']}; {r['notes']}; {r['rounds']}.")
     m = res['machine']
     lines += ['', f"Times are medians; a ratio is the median of the rounds' ratios (our time over the baseline's), "
               f"with their range. Measured {res['measured']} on {m['cpus']} CPUs ({m['processor'] or m['machine']}), "
@@ -214,7 +214,8 @@ def main():
     rounds = dict(learner=3, floor=3, load=2) if a.quick else dict(learner=7, floor=8, load=5)
     total, load0 = Timer().start(), os.getloadavg()[0]
     with contextlib.redirect_stdout(io.StringIO()) as msg: data = fashion_xy()  # it prints where the data came from
-    src = msg.getvalue().strip().removeprefix('Fashion-MNIST from ').split(':')[0] or 'source not reported'
+    src = msg.getvalue().strip().removeprefix('Fashion-MNIST from ').split(':')[0].split(' (')[0]  # no machine path
+    src = src or 'source not reported'
     print(f"[bench] Fashion-MNIST dress vs pullover: {len(data[0])} training and {len(data[2])} validation rows "
           f"({src}); device {device}, torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
           f"load average {load0:.2f}", flush=True)
