@@ -38,12 +38,12 @@ class BasicOptim:
                 ):
         self.params, self.lr = _check_params(params, 'BasicOptim'), check_lr(lr, 'BasicOptim')
 
-# %% ../nbs/04_optim.ipynb #ce49ab88
+# %% ../nbs/04_optim.ipynb #5818b9de
 @patch
 def step(self:BasicOptim):
     "Move each parameter that has a gradient against it, scaled by the learning rate"
     for p in self.params:
-        if p.grad is not None: p.data -= p.grad.data*self.lr
+        if p.grad is not None: p.data.add_(p.grad.data, alpha=-self.lr)
 
 @patch
 def zero_grad(self:BasicOptim):

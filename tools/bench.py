@@ -36,7 +36,7 @@ from fastai.learner import Learner
 from fastai.optimizer import SGD
 import fastai.callback.progress  # noqa: F401 (the progress bar a book reader's Learner has; `no_bar` switches it off)
 from mnist_nb.utils import Timer
-from mnist_nb.data import load_images, naive_load, fashion_xy, get_fashion_sample, tensor_dls, TensorDataLoader
+from mnist_nb.data import load_images, _naive_load as naive_load, fashion_xy, get_fashion_sample, tensor_dls, TensorDataLoader
 from mnist_nb.learner import BasicLearner, BasicCallback
 from mnist_nb.optim import BasicOptim
 from mnist_nb.linear import mnist_loss, batch_accuracy
