@@ -278,6 +278,8 @@ return {
   body_color: bodyColor,
   signatures: q('main section > h3 + div.sourceCode, main section > h4 + div.sourceCode').map(d => d.innerText),
   docstrings: q('main section.level3 > p, main section.level4 > p').map(p => p.innerText.trim()),
+  entries: q('main section.level3 > h3, main section.level4 > h4').filter(h => h.parentElement.querySelector(':scope > div.sourceCode'))
+    .map(h => h.innerText.trim()),
   colab: q('p.colab-link a').map(a => a.href),
   search: !!document.querySelector('#quarto-search'), toggle: !!document.querySelector('.quarto-color-scheme-toggle'),
 };
@@ -349,6 +351,8 @@ def check_content(r, base, page):
         if '*args, **kwargs' in s: out.append(('signature', f"a signature shows (*args, **kwargs): {s.splitlines()[0][:100]!r}"))
     for d in r['docstrings']:
         if d == 'Return repr(self).': out.append(('signature', 'an API entry reads "Return repr(self)."'))
+    for e in sorted({e for e in r['entries'] if r['entries'].count(e) > 1}):
+        out.append(('signature', f'the API entry {e} is documented {r["entries"].count(e)} times'))
     return out
 
 
@@ -475,9 +479,24 @@ def check_dark_mode(driver, base):
     return [] if after != before else ['the dark-mode toggle does not change the colours']
 
 
-def check_site(base, docs_links):
-    "Problems of the site as a whole"
+FOLD_JS = r"""
+const t = document.createElement('table'), body = document.createElement('tbody');
+t.innerHTML = '<thead><tr><th>epoch</th><th>train_loss</th></tr></thead>';
+for (let i = 0; i < 40; i++) body.insertAdjacentHTML('beforeend', `<tr><td>${i}</td><td>0.5</td></tr>`);
+t.append(body); document.querySelector('main').append(t);
+window.mnistNbSite.foldEpochTable(t);
+const shown = () => Array.from(body.querySelectorAll('tr')).filter(r => !r.hidden).map(r => r.innerText.split('\t')[0].trim());
+const folded = shown(); t.querySelector('button.epochs-toggle').click(); const all = shown(); t.remove();
+return [folded, all.length];
+"""
+
+
+def check_site(driver, base, docs_links):
+    "Problems of the site as a whole (the browser on one of its pages)"
     problems = []
+    folded, n_all = driver.execute_script(FOLD_JS)
+    if folded[:3] != ['0', '1', '2'] or folded[-3:] != ['37', '38', '39'] or len(folded) != 7 or n_all != 40:
+        problems.append(f'a 40-epoch table is not folded to its first and last epochs, or does not unfold: {folded}, {n_all}')
     for host in ('docs.fast.ai', 'pytorch.org'):
         if not any(host in h for h in docs_links): problems.append(f'no page links a name to its docs on {host} (nbdev doc links)')
     if (NBS/'llms.txt').exists() and http_status(base + 'llms.txt') != 200:
@@ -647,15 +666,17 @@ def check_all(driver, base, pages, nbs):
             problems += network_problems(driver, base) + console_problems(driver, base)
         except Exception as e:
             problems, pending, info = [f'could not be checked: {type(e).__name__}: {str(e).splitlines()[0][:200]}'], [], None
+        problems = list(dict.fromkeys(problems))   # once each
         line = info and (f"{info['title'][:40]!r:44} {info['images']:3} images {info['cells']:3} cells {info['api']:3} API links "
                          f"{info['toc']:2} toc  {time.time() - t0:4.1f} s")
         if report(page, problems, pending, line): passed += 1
         else: failed.append(page)
     for name, check in (('dark mode', lambda: check_dark_mode(driver, base)),
-                        ('the whole site', lambda: check_site(base, docs_links))):
+                        ('the whole site', lambda: check_site(driver, base, docs_links))):
         try: problems = check(); problems += network_problems(driver, base)
         except Exception as e: problems = [f'could not be checked: {type(e).__name__}: {e}']
-        if report(name, problems, line='links to the docs of fastai and PyTorch, llms.txt' if name != 'dark mode' else 'toggled and back'):
+        if report(name, problems, line='toggled and back' if name == 'dark mode' else
+                  'long epoch tables folded; links to the docs of fastai and PyTorch; llms.txt'):
             passed += 1
         else: failed.append(name)
     return passed, failed

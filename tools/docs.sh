@@ -17,6 +17,6 @@ say "quarto $(quarto --version) ($(command -v quarto)): nbdev-docs, then nbdev-r
 export PYTHONWARNINGS="ignore:\`torch.jit.script\` is deprecated:FutureWarning"
 nbdev-docs
 t_site=$(date +%s)
-nbdev-readme
+log=$(nbdev-readme 2>&1) || { echo "$log"; say "ERROR: nbdev-readme failed"; exit 1; }   # quiet unless it fails
 n=$(ls _docs/*.html | wc -l)
 say "done in $(( $(date +%s) - start )) s (site $(( t_site - start )) s): $n pages in _docs/, README.md"

@@ -18,5 +18,6 @@
     rows[HEAD].before(gap);
   }
   function start() { document.querySelectorAll('main table').forEach(foldEpochTable); }
+  window.mnistNbSite = {foldEpochTable};   // for the browser test (tools/browser_test.py)
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();
