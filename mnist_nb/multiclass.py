@@ -8,16 +8,18 @@ Docs: https://mnist-nb.github.io/mnist_nb/all_digits.html.md"""
 __all__ = ['log_softmax', 'softmax', 'nll', 'cross_entropy', 'multi_accuracy', 'get_preds', 'confusion_matrix',
            'plot_confusion_matrix', 'most_confused', 'top_losses', 'show_misclassified']
 
-# %% ../nbs/08_all_digits.ipynb #8abf632a
+# %% ../nbs/08_all_digits.ipynb #d0601dce
 import torch
 from torch import nn, Tensor
-import numpy as np
 import matplotlib.pyplot as plt
+from .utils import check_int, check_real
 
-# %% ../nbs/08_all_digits.ipynb #891845b1
+# %% ../nbs/08_all_digits.ipynb #0fa92b97
 def log_softmax(x:Tensor, # logits, one row per item
                ) -> Tensor: # the log-probabilities, same shape as `x`
     "Log of the softmax of `x` over its last axis, computed stably by first subtracting each row's maximum"
+    if not isinstance(x, Tensor) or x.ndim == 0 or not x.is_floating_point():
+        raise TypeError(f"log_softmax: x must be a float tensor of logits with at least one axis, got {x!r:.60}")
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
@@ -26,26 +28,34 @@ def softmax(x:Tensor, # logits, one row per item
     "Softmax of `x` over its last axis, stable for large `x`"
     return log_softmax(x).exp()
 
-# %% ../nbs/08_all_digits.ipynb #e583c1dc
+# %% ../nbs/08_all_digits.ipynb #90e32bd4
+def _check_indices(t:Tensor, c:int, name:str, fname:str, why:str):
+    "A clear error unless `t` is a tensor `[N]` of int64 class indices in `0..c-1`; `why` says where `c` comes from"
+    if t.ndim == 2 and t.shape[1] == 1:
+        raise ValueError(f"{fname}: {name} have shape {list(t.shape)}; class {name} must have shape [N] "
+                         f"(one class index per row): use {name}.squeeze(1)")
+    if t.dtype != torch.int64:
+        raise TypeError(f"{fname}: {name} must be int64 class indices, got {t.dtype}: use {name}.long()")
+    if len(t) and (t.min() < 0 or t.max() >= c):
+        bad = t[(t < 0) | (t >= c)].unique().tolist()[:5]
+        raise ValueError(f"{fname}: {name} must be class indices in 0..{c-1} ({why}); got {bad}")
+
+# %% ../nbs/08_all_digits.ipynb #61616c93
 def _check_class_targets(preds:Tensor, targets:Tensor, fname:str):
     "Raise a clear error unless `preds` is `[N, C]` and `targets` holds `N` int64 class indices in `0..C-1`"
     if not isinstance(preds, Tensor) or not isinstance(targets, Tensor):
-        raise TypeError(f"{fname}: predictions and targets must be tensors, got {type(preds).__name__} and {type(targets).__name__}")
+        raise TypeError(f"{fname}: predictions and targets must be tensors, "
+                        f"got {type(preds).__name__} and {type(targets).__name__}")
     if preds.ndim != 2:
-        raise ValueError(f"{fname}: predictions must have shape [N, n_classes] (one row of logits per item), got {list(preds.shape)}")
+        raise ValueError(f"{fname}: predictions must have shape [N, n_classes] (one row of logits per item), "
+                         f"got {list(preds.shape)}")
     n, c = preds.shape
-    if targets.ndim == 2 and targets.shape[1] == 1:
-        raise ValueError(f"{fname}: targets have shape {list(targets.shape)}; class targets must have shape [N] "
-                         f"(one class index per row): use targets.squeeze(1)")
-    if targets.ndim != 1 or len(targets) != n:
-        raise ValueError(f"{fname}: predictions have shape {list(preds.shape)}, so targets must have shape [{n}], got {list(targets.shape)}")
-    if targets.dtype != torch.int64:
-        raise TypeError(f"{fname}: targets must be int64 class indices, got {targets.dtype}: use targets.long()")
-    if n and (targets.min() < 0 or targets.max() >= c):
-        bad = targets[(targets < 0) | (targets >= c)]
-        raise ValueError(f"{fname}: targets must be class indices in 0..{c-1} (the predictions have {c} columns); "
-                         f"got {bad.unique().tolist()[:5]}")
-
+    if not preds.is_floating_point(): raise TypeError(f"{fname}: predictions must be float scores, got {preds.dtype}")
+    if targets.ndim == 1 and len(targets) != n:
+        raise ValueError(f"{fname}: predictions have shape {list(preds.shape)}, so targets must have shape [{n}], "
+                         f"got {list(targets.shape)}")
+    _check_indices(targets, c, 'targets', fname, f'the predictions have {c} columns')
+    if targets.ndim != 1: raise ValueError(f"{fname}: targets must have shape [{n}], got {list(targets.shape)}")
 
 # %% ../nbs/08_all_digits.ipynb #5ea938b6
 def nll(log_probs:Tensor, # log-probabilities `[N, C]`, e.g. from `log_softmax`
@@ -71,29 +81,55 @@ def multi_accuracy(preds:Tensor, # logits `[N, C]`, one row per item
     _check_class_targets(preds, targets, 'multi_accuracy')
     return ((preds.argmax(-1) == targets) & torch.isfinite(preds).all(-1)).float().mean()
 
-# %% ../nbs/08_all_digits.ipynb #16d78175
-def get_preds(model:nn.Module, # a trained model
+# %% ../nbs/08_all_digits.ipynb #17f3310e
+def get_preds(model:nn.Module, # a trained model, or any function of a batch of inputs
               x:Tensor, # inputs, one row per item
               bs:int=1024, # rows per batch
              ) -> Tensor: # the logits, on the CPU
     "Logits of `model` for every row of `x`, in evaluation mode, without gradients, on the model's device"
-    dev = next(model.parameters()).device
-    model.eval()
+    bs = check_int(bs, 'bs', 'get_preds')
+    if not isinstance(x, Tensor) or len(x) == 0:
+        got = list(x.shape) if isinstance(x, Tensor) else type(x).__name__
+        raise ValueError(f"get_preds: x must be a non-empty tensor of inputs, got {got}")
+    dev = next(model.parameters(), x).device if isinstance(model, nn.Module) else x.device
+    if isinstance(model, nn.Module): model.eval()
     with torch.no_grad(): return torch.cat([model(x[i:i+bs].to(dev)).cpu() for i in range(0, len(x), bs)])
 
+# %% ../nbs/08_all_digits.ipynb #287d611e
 def confusion_matrix(preds:Tensor, # logits `[N, C]`, or predicted class indices `[N]`
                      targets:Tensor, # the actual class indices `[N]`
                      n_classes:int=None, # C; by default the columns of `preds`, or the largest class seen plus one
                     ) -> Tensor: # counts `[C, C]`: row = actual class, column = predicted class
     "How often each class is predicted as each class"
-    if preds.ndim == 2:
+    if n_classes is not None: n_classes = check_int(n_classes, 'n_classes', 'confusion_matrix')
+    if isinstance(preds, Tensor) and preds.ndim == 2:
         _check_class_targets(preds, targets, 'confusion_matrix')
         n_classes, preds = n_classes or preds.shape[1], preds.argmax(-1)
-    n_classes = n_classes or int(max(preds.max(), targets.max())) + 1
-    if preds.shape != targets.shape: raise ValueError(f"confusion_matrix: {list(preds.shape)} predictions but {list(targets.shape)} targets")
-    return torch.bincount(targets.long()*n_classes + preds.long(), minlength=n_classes**2).view(n_classes, n_classes)
+    if not (isinstance(preds, Tensor) and isinstance(targets, Tensor) and preds.ndim == 1
+            and preds.shape == targets.shape):
+        got = [list(t.shape) if isinstance(t, Tensor) else type(t).__name__ for t in (preds, targets)]
+        raise ValueError(f"confusion_matrix: predictions and targets must be tensors of the same shape [N], got {got}")
+    if not len(preds) and not n_classes:
+        raise ValueError("confusion_matrix: no items to count; give n_classes for a matrix of zeros")
+    c = n_classes or int(max(preds.max(), targets.max(), 0)) + 1
+    why = f'n_classes is {c}' if n_classes else 'the largest class seen plus one'
+    for t, name in ((targets, 'targets'), (preds, 'predictions')): _check_indices(t, c, name, 'confusion_matrix', why)
+    return torch.bincount(targets*c + preds, minlength=c**2).view(c, c)
 
-# %% ../nbs/08_all_digits.ipynb #afe1d50d
+# %% ../nbs/08_all_digits.ipynb #16fcb9de
+def _check_cm(cm, classes, who:str) -> tuple:
+    "`cm` as a tensor, and the class names (0..C-1 by default); an error unless `cm` is square and `classes` fit it"
+    cm = torch.as_tensor(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or not len(cm):
+        raise ValueError(f"{who}: cm must be a square matrix of counts [C, C], e.g. from confusion_matrix, "
+                         f"got {list(cm.shape)}")
+    if not (cm >= 0).all():
+        raise ValueError(f"{who}: cm must hold counts, 0 or more, got {cm[~(cm >= 0)][:3].tolist()}")
+    classes = list(classes) if classes is not None else list(range(len(cm)))
+    if len(classes) != len(cm): raise ValueError(f"{who}: {len(classes)} class names for a {len(cm)}x{len(cm)} matrix")
+    return cm, classes
+
+# %% ../nbs/08_all_digits.ipynb #88bcafcd
 def plot_confusion_matrix(cm:Tensor, # counts `[C, C]` from `confusion_matrix`
                           classes=None, # the C class names; by default 0..C-1
                           ax=None, # matplotlib axes to draw on; a new figure if `None`
@@ -101,9 +137,8 @@ def plot_confusion_matrix(cm:Tensor, # counts `[C, C]` from `confusion_matrix`
                           cmap='Blues', # matplotlib colour map of the cells
                          ):
     "Draw confusion matrix `cm` (rows actual, columns predicted) with its counts; return the axes"
-    cm = torch.as_tensor(cm)
-    n = len(cm)
-    classes = [str(c) for c in (classes if classes is not None else range(n))]
+    cm, classes = _check_cm(cm, classes, 'plot_confusion_matrix')
+    n, classes = len(cm), [str(c) for c in classes]
     if ax is None: _, ax = plt.subplots(figsize=(0.55*n + 1.5, 0.55*n + 1.2))
     ax.imshow(cm.numpy(), cmap=cmap)
     thresh = cm.max().item()/2
@@ -115,27 +150,39 @@ def plot_confusion_matrix(cm:Tensor, # counts `[C, C]` from `confusion_matrix`
            xlabel='predicted', ylabel='actual', title=title)
     return ax
 
-# %% ../nbs/08_all_digits.ipynb #7f2f84ae
+# %% ../nbs/08_all_digits.ipynb #9a1025a9
 def most_confused(cm:Tensor, # counts `[C, C]` from `confusion_matrix`
                   classes=None, # the C class names; by default 0..C-1
                   min_count:int=1, # leave out the pairs seen fewer times
                  ) -> list: # `(actual, predicted, count)` tuples
     "The off-diagonal cells of `cm` with at least `min_count`, largest first"
-    cm = torch.as_tensor(cm)
-    classes = list(classes) if classes is not None else list(range(len(cm)))
-    cells = [(classes[i], classes[j], cm[i, j].item()) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j] >= min_count]
+    cm, classes = _check_cm(cm, classes, 'most_confused')
+    min_count, n = check_int(min_count, 'min_count', 'most_confused'), len(cm)
+    cells = [(classes[i], classes[j], cm[i, j].item())
+             for i in range(n) for j in range(n) if i != j and cm[i, j] >= min_count]
     return sorted(cells, key=lambda o: -o[2])
 
-# %% ../nbs/08_all_digits.ipynb #55aa668f
+# %% ../nbs/08_all_digits.ipynb #516ade60
 def top_losses(preds:Tensor, # logits `[N, C]`
                targets:Tensor, # class indices `[N]`
-               k:int=None, # how many; all when `None`
+               k:int=None, # how many, from 1 to N; all when `None`
               ) -> tuple: # `(losses, indices)`, as `Tensor.topk` returns them
     "Per-item cross-entropy losses, largest first, and their indices (the top `k`, or all)"
     _check_class_targets(preds, targets, 'top_losses')
+    k = len(targets) if k is None else check_int(k, 'k', 'top_losses', max=max(len(targets), 1))
     losses = -log_softmax(preds)[torch.arange(len(targets)), targets]
-    return losses.topk(k or len(losses))
+    return losses.topk(k)
 
+# %% ../nbs/08_all_digits.ipynb #ccce6349
+def _check_grid(x, preds, n, nrows, imsize) -> tuple:
+    "`n`, `nrows` and `imsize` of `show_misclassified`, checked, and one image of `x` per row of `preds`, or an error"
+    if not isinstance(x, Tensor) or x.shape[1:].numel() != 28*28 or len(x) != len(preds):
+        raise ValueError(f"show_misclassified: x must hold one image of 784 pixels per row of preds ({len(preds)}), "
+                         f"got {list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    who = 'show_misclassified'
+    return check_int(n, 'n', who), check_int(nrows, 'nrows', who), check_real(imsize, 'imsize', who, min=0.1)
+
+# %% ../nbs/08_all_digits.ipynb #4ed8dd90
 def show_misclassified(x:Tensor, # the images, as rows of 784 pixels
                        preds:Tensor, # logits `[N, C]` for `x`
                        targets:Tensor, # class indices `[N]`
@@ -143,7 +190,8 @@ def show_misclassified(x:Tensor, # the images, as rows of 784 pixels
                        nrows:int=2, # rows of the grid
                        imsize:float=1.3, # size of each image, in inches
                       ) -> Tensor: # the indices of the images shown
-    "Show the `n` misclassified images of `x` (rows of 784 pixels) with the largest loss, titled prediction/probability/actual"
+    "Show the `n` misclassified images of `x` with the largest loss, titled prediction (probability) / actual"
+    n, nrows, imsize = _check_grid(x, preds, n, nrows, imsize)
     _, idx = top_losses(preds, targets)
     idx = idx[preds.argmax(-1)[idx] != targets[idx]][:n]
     probs = softmax(preds)

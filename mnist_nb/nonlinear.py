@@ -7,13 +7,30 @@ Docs: https://mnist-nb.github.io/mnist_nb/nonlinear.html.md"""
 # %% auto #0
 __all__ = ['simple_net', 'init_simple_net', 'simple_net_model']
 
-# %% ../nbs/06_nonlinear.ipynb #ec146ee6
-import torch
+# %% ../nbs/06_nonlinear.ipynb #c1c6fcb6
 from torch import nn, Tensor
 from fastai.torch_core import tensor
+from .utils import check_int, check_real
 from .linear import init_params
 
-# %% ../nbs/06_nonlinear.ipynb #fb0b7c80
+# %% ../nbs/06_nonlinear.ipynb #32ad2d27
+def _check_layers(xb, w1, b1, w2, b2):
+    "A clear error unless the shapes of the batch `xb` and the parameters of `simple_net` fit together"
+    for name, t in zip(('xb', 'w1', 'b1', 'w2', 'b2'), (xb, w1, b1, w2, b2)):
+        if not isinstance(t, Tensor): raise TypeError(f"simple_net: {name} must be a tensor, got {type(t).__name__}")
+    if w1.ndim != 2 or w2.ndim != 2:
+        raise ValueError(f"simple_net: w1 and w2 must be matrices, got {list(w1.shape)} and {list(w2.shape)}")
+    if xb.ndim != 2 or xb.shape[1] != w1.shape[0]:
+        raise ValueError(f"simple_net: xb has shape {list(xb.shape)} but w1 is {list(w1.shape)}, so xb needs "
+                         f"{w1.shape[0]} columns; flatten images with xb.view(-1, 28*28)")
+    if w2.shape[0] != w1.shape[1]:
+        raise ValueError(f"simple_net: w1 makes {w1.shape[1]} hidden values but w2 is {list(w2.shape)}; "
+                         f"w2 needs {w1.shape[1]} rows")
+    if b1.shape[-1:] != w1.shape[1:] or b2.shape[-1:] != w2.shape[1:]:
+        raise ValueError(f"simple_net: b1 needs {w1.shape[1]} values and b2 {w2.shape[1]}, "
+                         f"got {list(b1.shape)} and {list(b2.shape)}")
+
+# %% ../nbs/06_nonlinear.ipynb #992b18af
 def simple_net(xb:Tensor, # a batch of flattened images `[N, n_in]`
                w1:Tensor, # first layer's weights `[n_in, n_hidden]`
                b1:Tensor, # first layer's biases `[n_hidden]`
@@ -21,34 +38,30 @@ def simple_net(xb:Tensor, # a batch of flattened images `[N, n_in]`
                b2:Tensor, # second layer's bias `[1]`
               ) -> Tensor: # one score per row of `xb`, `[N, 1]`
     "Two linear layers with a ReLU between: `relu(xb@w1 + b1)@w2 + b2`"
-    if xb.ndim != 2 or xb.shape[1] != w1.shape[0]:
-        raise ValueError(f"simple_net: xb has shape {list(xb.shape)} but w1 is {list(w1.shape)}, so xb needs {w1.shape[0]} "
-                         f"columns; flatten images with xb.view(-1, 28*28)")
-    if w2.shape[0] != w1.shape[1]:
-        raise ValueError(f"simple_net: w1 makes {w1.shape[1]} hidden values but w2 is {list(w2.shape)}; w2 needs {w1.shape[1]} rows")
+    _check_layers(xb, w1, b1, w2, b2)
     res = xb@w1 + b1
     res = res.max(tensor(0.0))
     res = res@w2 + b2
     return res
 
-# %% ../nbs/06_nonlinear.ipynb #ed4c72f7
+# %% ../nbs/06_nonlinear.ipynb #47e33875
 def init_simple_net(n_hidden:int=30, # hidden units: columns of `w1`, rows of `w2`
                     std:float=None, # one standard deviation for every parameter, as the book; `None` scales each layer
                     n_in:int=28*28, # inputs per image
                    ) -> tuple: # `(w1, b1, w2, b2)`, each tracking gradients
     "Random parameters `(w1 [n_in, n_hidden], b1 [n_hidden], w2 [n_hidden, 1], b2 [1])` for `simple_net`"
-    if n_hidden < 1: raise ValueError(f"init_simple_net: n_hidden must be at least 1, got {n_hidden}")
+    n_hidden, n_in = check_int(n_hidden, 'n_hidden', 'init_simple_net'), check_int(n_in, 'n_in', 'init_simple_net')
     if std is None: s1, s2, sb = (2/n_in)**0.5, (1/n_hidden)**0.5, 0.
-    else: s1 = s2 = sb = std  # the book's way: one std for everything
-    return init_params((n_in, n_hidden), s1), init_params(n_hidden, sb), init_params((n_hidden, 1), s2), init_params(1, sb)
+    else: s1 = s2 = sb = check_real(std, 'std', 'init_simple_net')  # the book's way: one std for everything
+    return (init_params((n_in, n_hidden), s1), init_params(n_hidden, sb),
+            init_params((n_hidden, 1), s2), init_params(1, sb))
 
-# %% ../nbs/06_nonlinear.ipynb #509e3e0d
+# %% ../nbs/06_nonlinear.ipynb #62450357
 def simple_net_model(n_hidden:int=30, # hidden units
                      n_in:int=28*28, # inputs per image
                      n_out:int=1, # outputs per image: 1 score for two classes, one per class for more
                     ) -> nn.Sequential:
     "`simple_net` as PyTorch modules: `nn.Linear(n_in, n_hidden)`, `nn.ReLU()`, `nn.Linear(n_hidden, n_out)`"
-    for name, n in (('n_hidden', n_hidden), ('n_in', n_in), ('n_out', n_out)):
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"simple_net_model: {name} must be a whole number, at least 1, got {n!r}")
+    n_hidden, n_in, n_out = (check_int(n, name, 'simple_net_model') for n, name in
+                             ((n_hidden, 'n_hidden'), (n_in, 'n_in'), (n_out, 'n_out')))
     return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))

@@ -7,12 +7,14 @@ Docs: https://mnist-nb.github.io/mnist_nb/sgd.html.md"""
 # %% auto #0
 __all__ = ['plot_function', 'grad_at', 'gd_steps', 'roller_coaster', 'quadratic', 'check_same_shape', 'mse', 'apply_step']
 
-# %% ../nbs/02_sgd.ipynb #0e6a47ef
+# %% ../nbs/02_sgd.ipynb #ff2f5ade
+import math, numbers
 import torch
 from torch import Tensor
 import matplotlib.pyplot as plt
+from .utils import check_int, check_lr, check_real
 
-# %% ../nbs/02_sgd.ipynb #0bcc39fc
+# %% ../nbs/02_sgd.ipynb #4e11d5a0
 def plot_function(f, # a function of one tensor, applied element-wise
                   tx:str=None, # label of the x axis
                   ty:str=None, # label of the y axis
@@ -23,6 +25,9 @@ def plot_function(f, # a function of one tensor, applied element-wise
                   ax=None, # matplotlib axes to draw on; a new figure when `None`
                  ):
     "Plot `f` from `min` to `max`, with axis labels `tx`, `ty` and a `title`; return the axes"
+    lo = check_real(min, 'min', 'plot_function', -math.inf)
+    if check_real(max, 'max', 'plot_function', -math.inf) <= lo:
+        raise ValueError(f"plot_function: max must be larger than min, got min={min}, max={max}")
     x = torch.linspace(min, max, 100)
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     ax.plot(x, f(x))
@@ -31,60 +36,80 @@ def plot_function(f, # a function of one tensor, applied element-wise
     if title is not None: ax.set_title(title)
     return ax
 
-# %% ../nbs/02_sgd.ipynb #582f2125
+# %% ../nbs/02_sgd.ipynb #347f2110
+def _as_point(x, name:str, who:str) -> Tensor:
+    "`x` (a number, a list of numbers or a tensor) as a float32 tensor, or a clear error"
+    if isinstance(x, (str, bytes)) or (not isinstance(x, (Tensor, list, tuple)) and not isinstance(x, numbers.Real)):
+        raise TypeError(f"{who}: {name} must be a number, a list of numbers or a tensor, got {type(x).__name__} {x!r}")
+    try: return torch.as_tensor(x, dtype=torch.float32)
+    except (TypeError, ValueError) as e: raise TypeError(f"{who}: {name} must hold numbers only, got {x!r}") from e
+
+# %% ../nbs/02_sgd.ipynb #aff9cdb3
 def grad_at(f, # a function of `x` returning a single number
             x, # where to take the gradient: a number, list or tensor (left unchanged)
            ) -> Tensor: # the gradient, shaped as `x`
     "Gradient of the scalar function `f` at `x` (a number, list or tensor), computed by autograd"
-    x = torch.as_tensor(x, dtype=torch.float32).detach().clone().requires_grad_()
+    x = _as_point(x, 'x', 'grad_at').detach().clone().requires_grad_()
     y = f(x)
     if not isinstance(y, Tensor) or y.numel() != 1:
-        raise ValueError(f"f must return a single number to take its gradient, but it returned "
-                         f"{'shape ' + str(list(y.shape)) if isinstance(y, Tensor) else type(y).__name__}: sum or average it")
+        got = f"shape {list(y.shape)}" if isinstance(y, Tensor) else type(y).__name__
+        raise ValueError(f"grad_at: f must return a single number to take its gradient, but it returned {got}: "
+                         "sum or average it")
+    if not y.requires_grad: raise ValueError("grad_at: f's result does not depend on x, so it has no gradient")
     y.backward()
     return x.grad
 
-# %% ../nbs/02_sgd.ipynb #0bea7597
+# %% ../nbs/02_sgd.ipynb #c3526d5a
 def gd_steps(f, # a function returning a single number, to minimise
              x0, # the starting point
              lr:float, # learning rate: each step is `-lr` times the gradient
              n_steps:int=10, # how many steps
             ) -> Tensor: # the `n_steps + 1` positions, stacked
     "Positions of `n_steps` steps of gradient descent on `f` from `x0` with learning rate `lr`, `x0` first"
-    xs = [torch.as_tensor(x0, dtype=torch.float32)]
+    lr, n_steps = check_lr(lr, 'gd_steps'), check_int(n_steps, 'n_steps', 'gd_steps', min=0)
+    xs = [_as_point(x0, 'x0', 'gd_steps')]
     for _ in range(n_steps): xs.append(xs[-1] - lr * grad_at(f, xs[-1]))
     return torch.stack(xs)
 
-# %% ../nbs/02_sgd.ipynb #9409b68f
+# %% ../nbs/02_sgd.ipynb #0adebb8f
 def roller_coaster(n:int=20, # how many measurements, one a second
                    noise:float=3., # standard deviation of the noise added to each speed
                    seed:int=None, # seed for the noise; a fresh draw when `None`
                   ) -> tuple: # `(time, speed)`, two tensors `[n]`
     "`n` noisy speeds `0.75*(t-9.5)**2 + 1` at `t = 0..n-1`, as in the book"
-    g = torch.Generator().manual_seed(seed) if seed is not None else None
+    n, noise = check_int(n, 'n', 'roller_coaster'), check_real(noise, 'noise', 'roller_coaster')
+    g = torch.Generator().manual_seed(check_int(seed, 'seed', 'roller_coaster', min=0)) if seed is not None else None
     time = torch.arange(0, n).float()
     speed = torch.randn(n, generator=g) * noise + 0.75 * (time - 9.5)**2 + 1
     return time, speed
 
-# %% ../nbs/02_sgd.ipynb #7c704517
+# %% ../nbs/02_sgd.ipynb #4451e312
 def quadratic(t:Tensor, # the inputs (times)
               params:Tensor, # the three parameters `(a, b, c)`
              ) -> Tensor: # one prediction per input
     "The quadratic `a*t**2 + b*t + c` at `t`, with `params = (a, b, c)`"
-    if params.numel() != 3: raise ValueError(f"params must hold the 3 numbers a, b, c; got shape {list(params.shape)}")
+    if not isinstance(t, Tensor): raise TypeError(f"quadratic: t must be a tensor of inputs, got {type(t).__name__}")
+    if not isinstance(params, Tensor) or params.numel() != 3:
+        got = f"shape {list(params.shape)}" if isinstance(params, Tensor) else type(params).__name__
+        raise ValueError(f"quadratic: params must be a tensor of the 3 numbers a, b, c; got {got}")
     a, b, c = params
     return a * (t**2) + (b * t) + c
 
-# %% ../nbs/02_sgd.ipynb #0da575c2
+# %% ../nbs/02_sgd.ipynb #ca576465
 def check_same_shape(preds:Tensor, # predictions
                      targets:Tensor, # targets, one per prediction
                      fname:str, # the name of the calling function, for the message
                     ):
     "Raise a `ValueError` when `preds` and `targets` differ in shape, which would silently broadcast"
+    if not isinstance(preds, Tensor) or not isinstance(targets, Tensor):
+        raise TypeError(f"{fname}: predictions and targets must be tensors, "
+                        f"got {type(preds).__name__} and {type(targets).__name__}")
     if preds.shape != targets.shape:
-        raise ValueError(f"{fname}: predictions have shape {list(preds.shape)} but targets have shape {list(targets.shape)}; "
-                         "they must be the same (e.g. both [N, 1]), or broadcasting would pair every prediction with every target")
+        raise ValueError(f"{fname}: predictions have shape {list(preds.shape)} but targets have shape "
+                         f"{list(targets.shape)}; they must be the same (e.g. both [N, 1]), or broadcasting "
+                         "would pair every prediction with every target")
 
+# %% ../nbs/02_sgd.ipynb #bb4f9cbc
 def mse(preds:Tensor, # predictions
         targets:Tensor, # targets, the same shape as `preds`
        ) -> Tensor: # a single number
@@ -92,7 +117,7 @@ def mse(preds:Tensor, # predictions
     check_same_shape(preds, targets, 'mse')
     return ((preds - targets)**2).mean()
 
-# %% ../nbs/02_sgd.ipynb #5ff31024
+# %% ../nbs/02_sgd.ipynb #6cdbea41
 def apply_step(params:Tensor, # the parameters, a leaf tensor with `requires_grad`; updated in place
                time:Tensor, # the inputs
                speed:Tensor, # the targets
@@ -101,12 +126,13 @@ def apply_step(params:Tensor, # the parameters, a leaf tensor with `requires_gra
                loss_func=mse, # `loss_func(preds, speed)` scores them
               ) -> float: # the loss before the step
     "One step of gradient descent on `params`: predict, loss, gradient, step, clear the gradient"
+    lr = check_lr(lr, 'apply_step')
     if not (isinstance(params, Tensor) and params.requires_grad and params.is_leaf):
-        raise ValueError("params must be a tensor created with requires_grad, e.g. `torch.randn(3).requires_grad_()`, "
-                         "so that autograd can compute its gradient")
-    preds = model(time, params)
-    loss = loss_func(preds, speed)
-    loss.backward()
+        raise ValueError("apply_step: params must be a tensor created with requires_grad, e.g. "
+                         "`torch.randn(3).requires_grad_()`, so that autograd can compute its gradient")
+    loss = loss_func(model(time, params), speed)
+    if loss.requires_grad: loss.backward()
+    if params.grad is None: raise ValueError("apply_step: the loss does not depend on params: model must use them")
     with torch.no_grad(): params -= lr * params.grad
     params.grad = None
     return loss.item()

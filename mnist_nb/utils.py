@@ -1,4 +1,4 @@
-"""The small tools every notebook shares: one check per kind of argument, one timer, and the constants the pages cite (the book's figures, the project's addresses).
+"""The small tools every notebook shares: one check per kind of argument, one timer, and the constants the pages cite.
 
 Docs: https://mnist-nb.github.io/mnist_nb/utils.html.md"""
 
@@ -14,67 +14,71 @@ import torch
 from fastcore.basics import AttrDict, patch
 from fastai.torch_core import default_device
 
-# %% ../nbs/14_utils.ipynb #9173a2d4
+# %% ../nbs/14_utils.ipynb #a971818e
 REPO_URL = 'https://github.com/mnist-nb/mnist_nb'  # the repository on GitHub
 DOCS_URL = 'https://mnist-nb.github.io/mnist_nb'   # this site
 
-BOOK = AttrDict(  # fastbook chapter 4 on MNIST_SAMPLE (the resnet18 ran on a GPU)
+BOOK = AttrDict(  # fastbook chapter 4 on MNIST_SAMPLE (its resnet18 ran on a GPU)
     dist_to_mean3=(0.1114, 0.2021), dist_to_mean7=(0.1586, 0.3021),  # one 3 to each ideal digit: L1, RMSE
-    pixel_similarity=(0.9168, 0.9854, 0.9511),                       # accuracy on 3s, on 7s, their mean
-    roller_coaster=(25823.8, 5435.5, 677.),                          # loss at the start, after 1 and ~10 steps
-    mnist_loss_example=(0.4333, 0.2333),                             # before and after fixing one prediction
-    linear=(0.5219, 0.6883, 0.9696),                                 # random weights, 1 epoch, 20 epochs
-    basic_optim=(0.4932, 0.9785),                                    # after 1 and 20 epochs
-    learner=0.9676, simple_net=0.982826,                             # fastai Learner fit(10); simple net fit(40)
-    resnet18=AttrDict(accuracy=0.9971, valid_loss=0.0096))           # fit_one_cycle(1, 0.1)
+    pixel_similarity=(0.9168, 0.9854, 0.9511),   # accuracy on the 3s, on the 7s, their mean
+    roller_coaster=(25823.8, 5435.5, 677.),      # loss at the start, after 1 step, after about 10
+    mnist_loss_example=(0.4333, 0.2333),         # before and after fixing one prediction
+    linear=(0.5219, 0.6883, 0.9696),             # random weights, after 1 epoch, after 20
+    basic_optim=(0.4932, 0.9785),                # after 1 and after 20 epochs
+    learner=0.9676,                              # fastai Learner, fit(10, lr=1.0)
+    simple_net=0.982826,                         # the simple net, fit(40, 0.1)
+    resnet18=AttrDict(accuracy=0.9971, valid_loss=0.0096))  # fit_one_cycle(1, 0.1)
 
-# %% ../nbs/14_utils.ipynb #a596628f
+# %% ../nbs/14_utils.ipynb #7ad373c3
 def check_int(v, # the value to check
               name:str, # the argument's name, for the message
               who:str, # the function that takes it, for the message
               min:int=1, # the smallest value that makes sense
               max:int=None, # the largest, if there is one
              ) -> int:
-    "`v` as an `int`, or a clear `TypeError`/`ValueError` unless it is a whole number from `min` to `max`"
+    "`v` as an `int`; a `TypeError` or `ValueError` unless it is a whole number from `min` to `max`"
     rng = f"from {min} to {max}" if max is not None else f"{min} or more"
     if isinstance(v, bool) or not isinstance(v, numbers.Integral):
         raise TypeError(f"{who}: {name} must be a whole number, {rng}, got {type(v).__name__} {v!r}")
-    if v < min or (max is not None and v > max): raise ValueError(f"{who}: {name} must be a whole number, {rng}, got {v}")
+    if v < min or (max is not None and v > max):
+        raise ValueError(f"{who}: {name} must be a whole number, {rng}, got {v}")
     return int(v)
 
-# %% ../nbs/14_utils.ipynb #f740ddbb
+# %% ../nbs/14_utils.ipynb #23fb474a
 def check_index(v, # the class index to check
                 n:int, # how many classes there are
                 name:str, # the argument's name, for the message
                 who:str, # the function that takes it, for the message
                ) -> int:
-    "`v` as an `int`, or a clear error unless it is a class index `0..n-1`"
+    "`v` as an `int`; a clear error unless it is a class index `0..n-1`"
     return check_int(v, name, who, min=0, max=n - 1)
 
-# %% ../nbs/14_utils.ipynb #bd6d65df
+# %% ../nbs/14_utils.ipynb #98e5e7fe
 def check_lr(lr, # the learning rate to check
              who:str, # the function that takes it, for the message
             ) -> float:
-    "`lr` as a `float`, or a clear error unless it is a positive, finite number"
-    if isinstance(lr, str): raise TypeError(f"{who}: lr must be a number, got the string {lr!r}; write it without quotes, e.g. lr=0.1")
+    "`lr` as a `float`; a clear error unless it is a positive, finite number"
+    if isinstance(lr, str):
+        raise TypeError(f"{who}: lr must be a number, got the string {lr!r}; write it without quotes")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
         raise TypeError(f"{who}: lr must be a positive number such as 0.1, got {type(lr).__name__} {lr!r}")
     if not math.isfinite(lr) or lr <= 0:
-        why = ('a negative lr would climb the loss instead of descending it' if lr < 0 else 'it would not train' if lr == 0
-               else 'it is not finite')
+        why = ('a negative lr would climb the loss instead of descending it' if lr < 0
+               else 'it would not train' if lr == 0 else 'it is not finite')
         raise ValueError(f"{who}: lr must be a positive, finite number, got {lr}: {why}")
     return float(lr)
 
-# %% ../nbs/14_utils.ipynb #30b2ce25
+# %% ../nbs/14_utils.ipynb #79d7947c
 def check_real(v, # the number to check
                name:str, # the argument's name, for the message
                who:str, # the function that takes it, for the message
                min:float=0., # the smallest value that makes sense
               ) -> float:
-    "`v` as a `float`, or a clear error unless it is a finite real number, `min` or more"
+    "`v` as a `float`; a clear error unless it is a finite real number, `min` or more"
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{who}: {name} must be a number, {min} or more, got {type(v).__name__} {v!r}")
-    if not math.isfinite(v) or v < min: raise ValueError(f"{who}: {name} must be a finite number, {min} or more, got {v}")
+    if not math.isfinite(v) or v < min:
+        raise ValueError(f"{who}: {name} must be a finite number, {min} or more, got {v}")
     return float(v)
 
 # %% ../nbs/14_utils.ipynb #c6bec5be
@@ -90,9 +94,9 @@ def as_device(device=None # a `torch.device`, a name such as `'cpu'` or `'cuda:0
     "`device` as a `torch.device`; fastai's `default_device()` when `None`"
     return default_device() if device is None else torch.device(device)
 
-# %% ../nbs/14_utils.ipynb #768fb74c
+# %% ../nbs/14_utils.ipynb #56caaf4b
 class Timer:
-    "Wall-clock seconds of a block: `with Timer() as t: ...`, then `t.seconds`; or `t = Timer().start()`, later `t.stop()`"
+    "Wall-clock seconds: `with Timer() as t: ...`, then `t.seconds`; or `t = Timer().start()`, later `t.stop()`"
     def __init__(self): self.seconds = None
     def start(self):
         "Start the clock; return the timer"
@@ -101,9 +105,9 @@ class Timer:
         "Stop the clock; return (and keep in `seconds`) the time since `start`"
         self.seconds = time.perf_counter() - self.t0; return self.seconds
     def __enter__(self): return self.start()
-    def __exit__(self, *args): self.stop()
+    def __exit__(self, *exc): self.stop()
 
-# %% ../nbs/14_utils.ipynb #1731b5f6
+# %% ../nbs/14_utils.ipynb #f716269c
 @patch(cls_method=True)
 def runs(cls:Timer,
          fs:dict, # the functions to time, by name
@@ -116,15 +120,15 @@ def runs(cls:Timer,
         for k in ks: fs[k]()
     ts = {k: [] for k in ks}
     for i in range(n):
-        for j in range(len(ks)):
-            k = ks[(i + j) % len(ks)]
+        for k in ks[i % len(ks):] + ks[:i % len(ks)]:
             with cls() as t: fs[k]()
             ts[k].append(t.seconds)
     return ts
 
+# %% ../nbs/14_utils.ipynb #2b864c62
 @patch(cls_method=True)
 def best(cls:Timer,
-         fs, # a dict of functions to time (or a single function)
+         fs, # a dict of functions to time, or a single function
          n:int=3 # how many times each one runs
         ):
     "Shortest of `n` timings of each function in `fs`, taking turns so that all see the same load"

@@ -1,41 +1,22 @@
 #!/usr/bin/env bash
-# Build the docs site in _docs/ and README.md from the notebooks' saved outputs (nothing is re-run).
+# Build the docs site in _docs/ and README.md from the notebooks' saved outputs (nothing is re-run):
+# nbdev's own commands, `nbdev-docs` (quarto renders the site: nbs/_quarto.yml) and `nbdev-readme`.
 #   bash tools/docs.sh
-# With quarto on PATH this is exactly `nbdev-docs` (the GitHub Pages workflow's command), then `nbdev-readme`.
-# Without quarto (it cannot be installed on every machine), the same notebooks, processed by nbdev
-# (nbdev.serve.proc_nbs, as nbdev-docs does before quarto), are rendered by Sphinx: tools/docs_sphinx.py.
-# DOCS_RENDERER=sphinx forces the Sphinx path even where quarto is installed.
-#
-# Why Sphinx + myst-nb + sphinx-book-theme (Jupyter Book 1's stack) rather than mkdocs-material + mkdocs-jupyter:
-#  - what readers get, out of the box and offline: full-text search that also lists API entries (our show_doc
-#    entries become Sphinx Python objects, so `mnist_loss` is found as a function and the result lands on it),
-#    a sidebar in notebook order, a table of contents per page, copy buttons (sphinx-copybutton), a phone
-#    layout whose menu folds behind a button, repository and "open an issue" buttons, real cross-references;
-#  - myst-nb renders notebooks natively (Markdown cells as MyST, outputs by MIME type) without executing them;
-#  - it is maintained for the long run by the Sphinx and Executable Books projects; Material for MkDocs has
-#    announced its end of life (May 2027), and MkDocs 1.x itself is barely maintained;
-#  - everything installs with pip (the `dev` extra) and builds offline: no CDN, no Node.
+# quarto comes from tools/setup.sh (which links the one it found or installed as .venv/bin/quarto).
+# nbdev's commands run with the venv's bin/ first on PATH: quarto runs pandoc, and pandoc runs nbdev's
+# README filter with the first `python` on PATH, which must be the venv's (it imports fastcore).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[docs] %s\n' "$*"; }
 start=$(date +%s)
-renderer=${DOCS_RENDERER:-auto}
-if [ "$renderer" = auto ]; then
-  if command -v quarto >/dev/null 2>&1; then renderer=quarto; else renderer=sphinx; fi
-fi
-case "$renderer" in
-  quarto)
-    say "renderer: quarto $(quarto --version) (found at $(command -v quarto)): nbdev-docs, then nbdev-readme"
-    .venv/bin/nbdev-docs
-    .venv/bin/nbdev-readme
-    ;;
-  sphinx)
-    say "renderer: Sphinx $(.venv/bin/python -c 'import sphinx; print(sphinx.__version__)') with myst-nb and sphinx-book-theme (quarto is not installed, so nbdev-docs cannot run here)"
-    say "  with quarto installed (https://quarto.org/docs/get-started/), this runs nbdev-docs, as the deploy workflow does"
-    # nbdev runs the notebooks' import cells to render show_doc: fastai's import warns about torch.jit.script, which is not ours to fix
-    PYTHONWARNINGS="ignore:\`torch.jit.script\` is deprecated:FutureWarning" .venv/bin/python tools/docs_sphinx.py
-    ;;
-  *) say "ERROR: DOCS_RENDERER must be quarto or sphinx, not '$renderer'"; exit 2 ;;
-esac
-n=$(ls _docs/*.html 2>/dev/null | wc -l)
-say "done in $(( $(date +%s) - start )) s: $n pages in _docs/ and README.md, rendered by $renderer"
+[ -x .venv/bin/nbdev-docs ] || { say "ERROR: no .venv: run bash tools/setup.sh first"; exit 1; }
+export PATH="$PWD/.venv/bin:$PATH"
+command -v quarto >/dev/null || { say "ERROR: quarto not found: run bash tools/setup.sh, which installs it"; exit 1; }
+say "quarto $(quarto --version) ($(command -v quarto)): nbdev-docs, then nbdev-readme"
+# nbdev runs the notebooks' import cells to render show_doc: fastai's import warns about torch.jit.script, not ours to fix
+export PYTHONWARNINGS="ignore:\`torch.jit.script\` is deprecated:FutureWarning"
+nbdev-docs
+t_site=$(date +%s)
+log=$(nbdev-readme 2>&1) || { echo "$log"; say "ERROR: nbdev-readme failed"; exit 1; }   # quiet unless it fails
+n=$(ls _docs/*.html | wc -l)
+say "done in $(( $(date +%s) - start )) s (site $(( t_site - start )) s): $n pages in _docs/, README.md"

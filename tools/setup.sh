@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up shared by the README's commands: Debian packages, a virtual environment in .venv with the
-# pinned torch, and mnist_nb installed in editable mode with its `dev` extra.
+# pinned torch, mnist_nb installed in editable mode with its `dev` extra, and quarto for the docs site
+# (tools/quarto.sh finds or installs it; it is linked as .venv/bin/quarto, where tools/docs.sh looks).
 # Idempotent and fast on a second run: pip runs again only when pyproject.toml or this file changed.
 #   bash tools/setup.sh            # what tools/run.sh needs
 #   bash tools/setup.sh --browser  # also Chromium and ChromeDriver, for the docs browser test
@@ -39,19 +40,24 @@ done
 
 stamp=.venv/.mnist_nb-setup
 want=$( (cat pyproject.toml tools/setup.sh; echo "$TORCH_PINS") | sha256sum | cut -d' ' -f1)
-if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  say "Python environment up to date (.venv)"
-  exit 0
-fi
-[ -x .venv/bin/python ] || { say "creating .venv with $($PY --version)"; "$PY" -m venv .venv; }
 pipq() {  # pip install, without the noise of this machine's local-index notices; fails when pip fails
   set +e; .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | grep -v 'is ignored: it is neither a file nor a directory'
   local rc=${PIPESTATUS[0]}; set -e; return "$rc"; }
-say "installing $TORCH_PINS"
-pipq $TORCH_PINS
-say "installing mnist_nb and its dev extra (editable)"
-pipq -e ".[dev]" $TORCH_PINS
-.venv/bin/python -c "import torch, torchvision, fastai, nbdev, mnist_nb" \
-  || { say "ERROR: the environment did not install cleanly (see pip's messages above)"; exit 1; }
-.venv/bin/python -c "import torch, torchvision, fastai; print('[setup] torch', torch.__version__, '| torchvision', torchvision.__version__, '| fastai', fastai.__version__)"
-echo "$want" > "$stamp"
+python_env() {
+  [ -x .venv/bin/python ] || { say "creating .venv with $($PY --version)"; "$PY" -m venv .venv; }
+  say "installing $TORCH_PINS"
+  pipq $TORCH_PINS
+  say "installing mnist_nb and its dev extra (editable)"
+  pipq -e ".[dev]" $TORCH_PINS
+  .venv/bin/python -c "import torch, torchvision, fastai, nbdev, mnist_nb" \
+    || { say "ERROR: the environment did not install cleanly (see pip's messages above)"; exit 1; }
+  .venv/bin/python -c "import torch, torchvision, fastai; print('[setup] torch', torch.__version__, '| torchvision', torchvision.__version__, '| fastai', fastai.__version__)"
+  echo "$want" > "$stamp"
+}
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then say "Python environment up to date (.venv)"
+else python_env; fi
+
+# --- quarto, for the docs site -----------------------------------------------------------------------------
+q=$(bash tools/quarto.sh) || { say "ERROR: no quarto for the docs site (see the messages above)"; exit 1; }
+[ "$q" -ef .venv/bin/quarto ] || ln -sfn "$q" .venv/bin/quarto
+say "quarto $(.venv/bin/quarto --version) for the docs: .venv/bin/quarto -> $q"

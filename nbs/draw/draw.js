@@ -3,18 +3,45 @@
 // The weights come from nbs/10_draw.ipynb: draw/weights.js (window.MNIST_NB_DRAW_WEIGHTS, so that the page also
 // works opened as a file) or else draw/weights.json. The notebook checks that `predictAll` gives PyTorch's outputs
 // and that `mnistLike` gives `mnist_nb.draw.mnist_like`'s image, in headless Chromium.
+// The weights are checked when they load (as `check_draw_models` checks the models in Python): a file that is
+// missing, broken or of another shape gets a message on the page, never "Loading..." for ever.
 (function () {
   'use strict';
-  const SIDE = 28, BOX = 20;
+  const SIDE = 28, BOX = 20, N = SIDE * SIDE, FORMAT = 'mnist_nb draw weights 1';
+  const MIN_FRAC = 0.2;        // as `enough_ink`: a bounding box under a fifth of the canvas is not read
+  const LOAD_WAIT_S = 20;      // after this long without weights, the page says so
   const SCRIPT_SRC = document.currentScript ? document.currentScript.src : location.href;
+  // the tensors the page computes with, and their shapes: h and k are the hidden sizes of the two nets
+  const SPEC = {'mean3': [N], 'mean7': [N], 'linear.weight': [1, N], 'linear.bias': [1],
+    'net.0.weight': ['h', N], 'net.0.bias': ['h'], 'net.2.weight': [1, 'h'], 'net.2.bias': [1],
+    'ten.0.weight': ['k', N], 'ten.0.bias': ['k'], 'ten.2.weight': [10, 'k'], 'ten.2.bias': [10]};
+
+  // ---- the weights file: the shapes first, then each tensor's data against its shape -------------------------
+  function checkWeights(raw) {
+    if (!raw || typeof raw !== 'object' || raw.format !== FORMAT || !raw.tensors || typeof raw.tensors !== 'object')
+      return `not a weights file of this page (its "format" should be "${FORMAT}")`;
+    const sizes = {};
+    for (const [name, want] of Object.entries(SPEC)) {
+      const t = raw.tensors[name];
+      if (!t) return `the tensor "${name}" is missing`;
+      if (!Array.isArray(t.shape) || typeof t.b64 !== 'string') return `the tensor "${name}" has no shape or no data`;
+      const fits = (w, i) => typeof w === 'number' ? t.shape[i] === w
+        : Number.isInteger(t.shape[i]) && t.shape[i] > 0 && (sizes[w] = sizes[w] || t.shape[i]) === t.shape[i];
+      if (t.shape.length !== want.length || !want.every(fits))
+        return `the tensor "${name}" has shape [${t.shape}], where the page computes with [${want}]`;
+    }
+    return null;
+  }
 
   // ---- the tensors: base64 of little-endian float32 --------------------------------------------------------
   function decode(t) {
-    const bin = atob(t.b64), bytes = new Uint8Array(bin.length);
+    const bin = atob(t.b64);
+    if (bin.length % 4) throw new Error(`${bin.length} bytes, not a whole number of float32s`);
+    const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     const a = new Float32Array(bytes.buffer);
     const n = t.shape.reduce((x, y) => x * y, 1);
-    if (a.length !== n) throw new Error(`weights: ${a.length} numbers for shape ${t.shape}`);
+    if (a.length !== n) throw new Error(`${a.length} numbers for shape [${t.shape}]`);
     return {data: a, shape: t.shape};
   }
 
@@ -53,6 +80,15 @@
     const oy = clamp(Math.floor((SIDE - 1) / 2 - cy / tot + 0.5)), ox = clamp(Math.floor((SIDE - 1) / 2 - cx / tot + 0.5));
     for (let i = 0; i < BOX; i++) for (let j = 0; j < BOX; j++) out[(i + oy) * SIDE + j + ox] = small[i * BOX + j];
     return out;
+  }
+
+  // ---- is there a digit at all? As `enough_ink`: the bounding box's longer side, against the canvas's ----------
+  function enoughInk(ink, H, W) {
+    let r0 = H, r1 = -1, c0 = W, c1 = -1;
+    for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) if (ink[r * W + c] > 0) {
+      if (r < r0) r0 = r; if (r > r1) r1 = r; if (c < c0) c0 = c; if (c > c1) c1 = c;
+    }
+    return r1 >= 0 && Math.max(r1 - r0 + 1, c1 - c0 + 1) >= MIN_FRAC * Math.max(H, W);
   }
 
   // ---- the models ---------------------------------------------------------------------------------------------
@@ -153,7 +189,8 @@
       const sctx = seen.getContext('2d'), sd = sctx.createImageData(SIDE, SIDE);
       for (let i = 0; i < SIDE * SIDE; i++) { const g = 255 - Math.round(255 * x[i]); sd.data.set([g, g, g, 255], 4 * i); }
       sctx.putImageData(sd, 0, 0);
-      if (!x.some(v => v > 0)) return;
+      if (!enoughInk(ink, canvas.height, canvas.width)) { reset('too little ink: draw a digit, larger'); api.note = 'too little ink'; return; }
+      api.note = null;
       const r = predictAll(W, x);
       out.pixel.digit.textContent = r.pixel.digit;
       out.pixel.detail.textContent = `distance to the mean 3: ${r.pixel.dist3.toFixed(3)}, to the mean 7: ${r.pixel.dist7.toFixed(3)}`;
@@ -166,23 +203,34 @@
       r.ten.probs.forEach((p, d) => { barEls[d].style.height = (100 * p).toFixed(1) + '%'; });
       api.last = r; api.seen = Array.from(x);
     }
+    function reset(say) {
+      for (const k in out) { out[k].digit.textContent = '?'; out[k].detail.textContent = say; }
+      barEls.forEach(b => { b.style.height = '0'; });
+      api.last = null;
+    }
     function clear() {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       seen.getContext('2d').clearRect(0, 0, SIDE, SIDE);
-      for (const k in out) { out[k].digit.textContent = '?'; out[k].detail.textContent = 'draw a digit'; }
-      barEls.forEach(b => { b.style.height = '0'; });
-      api.last = null;
+      reset('draw a digit'); api.note = null;
     }
     clearBtn.addEventListener('click', clear);
     api.clear = clear;
   }
 
   // ---- start ---------------------------------------------------------------------------------------------------
-  const api = window.mnistDraw = {ready: false, last: null, mnistLike, predictAll: null, clear: () => {}};
+  const api = window.mnistDraw = {ready: false, error: null, note: null, last: null, mnistLike, enoughInk, checkWeights,
+                                  predictAll: null, clear: () => {}};
+  let waiting = null;
 
   function start(raw) {
+    const problem = checkWeights(raw);
+    if (problem) return fail(problem);
     const W = {};
-    for (const [k, t] of Object.entries(raw.tensors)) W[k] = decode(t);
+    for (const k of Object.keys(SPEC)) {
+      try { W[k] = decode(raw.tensors[k]); }
+      catch (e) { return fail(`the data of the tensor "${k}" does not match its shape (${e.message})`); }
+    }
+    clearTimeout(waiting);
     api.weights = W; api.info = raw;
     api.predictAll = x => predictAll(W, x);
     const root = document.getElementById('mnist-draw');
@@ -190,13 +238,23 @@
     api.ready = true;
   }
   function fail(err) {
+    clearTimeout(waiting);
+    api.error = String(err);
     const root = document.getElementById('mnist-draw');
-    if (root) root.textContent = `The models' weights could not be loaded (${err}). Serve the site over http, or open it with draw/weights.js next to this page.`;
+    if (root) {
+      root.textContent = '';
+      root.append(el('p', 'draw-error', `The models' weights could not be used: ${err}. ` +
+        'The page needs draw/weights.js or draw/weights.json next to it, as nbs/10_draw.ipynb writes them.'));
+    }
     console.error('mnist_nb draw:', err);
   }
   function load() {
+    waiting = setTimeout(() => fail(`they have not arrived after ${LOAD_WAIT_S} s`), LOAD_WAIT_S * 1000);
     if (window.MNIST_NB_DRAW_WEIGHTS) return start(window.MNIST_NB_DRAW_WEIGHTS);
-    fetch(new URL('weights.json', SCRIPT_SRC)).then(r => r.ok ? r.json() : Promise.reject(r.status)).then(start).catch(fail);
+    fetch(new URL('weights.json', SCRIPT_SRC))
+      .then(r => r.ok ? r.json() : Promise.reject(`draw/weights.json could not be loaded (HTTP ${r.status})`))
+      .then(start)
+      .catch(e => fail(typeof e === 'string' ? e : `draw/weights.json could not be loaded (${e.message || e})`));
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', load); else load();
 })();
