@@ -119,6 +119,19 @@ ts = Timer.runs({'a': lambda: None, 'b': lambda: None}, n=2)
 assert set(ts) == {'a', 'b'} and len(ts['a']) == 2 and Timer.best(lambda: None, 2) >= 0
 assert BOOK.pixel_similarity[2] == 0.9511 and REPO_URL.startswith('https://github.com/')
 ''',
+'play': '''
+import json, torch
+from mnist_nb.play import coaster_start, sgd_trace, coaster_loss, x2_loss, play_data, play_reference, save_play
+time, speed, params = coaster_start()
+assert time.shape == speed.shape == (20,) and params.shape == (3,)
+tr = sgd_trace([-1.5], 0.3, 5, x2_loss)
+assert tr['params'].shape == (6, 1) and tr['grad'][0].item() == -3.0, tr
+tr = sgd_trace(params, 1e-5, 3, coaster_loss(time, speed))
+assert tr['loss'][-1] < tr['loss'][0], tr['loss']
+data = play_data()
+folder = save_play(data, play_reference(data, n=3), tiny/'play')
+assert json.loads((folder/'data.json').read_text())['format'] == 'mnist_nb play data 1'
+''',
 'sources': '''
 import gzip, pickle, io, os
 import numpy as np
