@@ -72,7 +72,7 @@ ROWS.update({  # the recipes as the other notebooks run them
     "BasicOptim, the book's loader (04)": Row(
         'sample', 'fastai', fit_basic_optim, 'fit_basic_optim(d)', BOOK.basic_optim[1],
         [('04_optim', 'accs_sorted[-1] >= 0.965', 0.965, 'accuracy')]),
-    "fastai Learner, the book's loaders (05)": Row(
+    'Learner fit(10) (05)': Row(  # the book's Learner: fit(10, 1.0) on its unshuffled loaders
         'sample', 'fastai', fit_fastai_learner, 'fit_fastai_learner(d)', BOOK.learner,
         [('05_learner', 'fastai_acc >= 0.955', 0.955, 'accuracy')]),
     'ten digits, linear (05)': Row(
@@ -89,7 +89,7 @@ ROWS.update({  # the recipes as the other notebooks run them
         'ten digits', 'tensor',
         lambda d: fit_basic_learner(d, 10, 0.5, simple_net_model(64, n_out=10), cross_entropy, multi_accuracy),
         'fit_basic_learner(d, 10, 0.5, simple_net_model(64, n_out=10), cross_entropy, multi_accuracy)', None,
-        [('08_all_digits', 'net_acc >= 0.95', 0.95, 'accuracy')]),
+        [('08_all_digits', 'net_acc >= 0.94', 0.94, 'accuracy')]),
     'usage example (index)': Row(
         'sample', 'tensor', lambda d: fit_basic_learner(d, 10, 0.1, simple_net_model(), opt_func=SGD),
         'fit_basic_learner(d, 10, 0.1, simple_net_model(), opt_func=SGD)', None, [('index', 'acc > 0.96', 0.96, 'accuracy')]),
@@ -211,7 +211,10 @@ def report(r:dict) -> str:
 
 def main(names:list, seeds:list, threads:list, write:bool):
     old = json.loads(OUT.read_text()) if write and OUT.exists() else []
-    rows = {r['key']: r for r in old if r.get('key') in ROWS}  # rows of an older layout, or no longer measured, go
+    # rows kept from the file: their runs as measured, what they run and the floors that cite them as ROWS says now;
+    # rows of an older layout, or no longer in ROWS, go
+    rows = {r['key']: {**summary(r['key'], r['runs']), 'measured': r['measured'], 'torch': r['torch']}
+            for r in old if r.get('key') in ROWS and 'measured' in r}
     with Timer() as total:
         for name in names:
             with Timer() as t: rows[name] = summary(name, measure(name, seeds, threads))
