@@ -9,7 +9,7 @@ __all__ = ['RECIPES', 'resnet_dls', 'n_params', 'comparison_data', 'fit_pixel_si
            'fit_basic_optim', 'fit_scratch_net', 'fit_fastai_learner', 'fit_basic_learner', 'fit_simple_net',
            'fit_resnet18', 'Recipe', 'compare_approaches', 'plot_comparison', 'read_spread']
 
-# %% ../nbs/07_resnet.ipynb #cb802bfd
+# %% ../nbs/07_resnet.ipynb #20a62f5f
 import json, warnings
 from pathlib import Path
 from typing import Callable
@@ -26,6 +26,8 @@ from fastai.data.transforms import get_image_files
 from fastai.vision.data import ImageDataLoaders
 from fastai.vision.learner import vision_learner
 from torchvision.models import resnet18
+
+# %% ../nbs/07_resnet.ipynb #386c4101
 from .baseline import baseline_accuracy_xy
 from .linear import init_params, linear1, mnist_loss, batch_accuracy
 from .optim import BasicOptim, train_model
@@ -53,16 +55,31 @@ def n_params(model:nn.Module, # any PyTorch model
     "The number of parameters (weights and biases) of `model`"
     return sum(p.numel() for p in model.parameters())
 
-# %% ../nbs/07_resnet.ipynb #f7a5bbfb
+# %% ../nbs/07_resnet.ipynb #8930f967
 def _check_xy(x, y, name):
-    "Raise a `ValueError` unless `x` is `[N, 784]` and `y` is `[N, 1]` or `[N]`"
-    if x.ndim != 2 or x.shape[1] != 28*28:
-        raise ValueError(f"comparison_data: {name}_x must be [N, 784], one image per row, got {list(x.shape)}")
+    "Raise a clear error unless `x` is `[N, 784]` with `N` at least 1 and `y` is `[N, 1]` or `[N]`, both tensors"
+    if not isinstance(x, Tensor) or not isinstance(y, Tensor):
+        raise TypeError(f"comparison_data: {name}_x and {name}_y must be tensors, got {type(x).__name__} and "
+                        f"{type(y).__name__}; sample_xy() and mnist_xy() give them")
+    if x.ndim != 2 or x.shape[1] != 28*28 or not len(x):
+        raise ValueError(f"comparison_data: {name}_x must be [N, 784], one image per row, N > 0, got {list(x.shape)}")
     if y.shape not in ((len(x), 1), (len(x),)):
         raise ValueError(f"comparison_data: {name}_y must be [{len(x)}, 1] (targets 1 and 0) or [{len(x)}] "
                          f"(class indices), one per row of {name}_x, got {list(y.shape)}")
 
-# %% ../nbs/07_resnet.ipynb #0e939018
+# %% ../nbs/07_resnet.ipynb #c9dc3c86
+def _check_folders(path, n_train, n_valid) -> Path:
+    "`path` as a `Path`, or a clear error unless its `train/` and `valid/` hold `n_train` and `n_valid` images"
+    path = Path(path)
+    if not all((path/s).is_dir() for s in ('train', 'valid')):
+        raise FileNotFoundError(f"comparison_data: {path} has no train/ and valid/ folders of images")
+    n = [len(get_image_files(path/s)) for s in ('train', 'valid')]
+    if n != [n_train, n_valid]:
+        raise ValueError(f"comparison_data: the image folders in {path} hold {n[0]} training and {n[1]} validation "
+                         f"images, but the tensors hold {n_train} and {n_valid}; they must be one data set")
+    return path
+
+# %% ../nbs/07_resnet.ipynb #11690583
 def comparison_data(train_x:Tensor, # training inputs `[N, 784]`
                     train_y:Tensor, # training targets: `[N, 1]` of 1s and 0s, or `[N]` class indices
                     valid_x:Tensor, # validation inputs `[M, 784]`
@@ -74,34 +91,38 @@ def comparison_data(train_x:Tensor, # training inputs `[N, 784]`
     "One data set for the recipes: tensors with their loaders and, for the resnet, the same images as folders"
     for name, x, y in (('train', train_x, train_y), ('valid', valid_x, valid_y)): _check_xy(x, y, name)
     bs = check_int(bs, 'bs', 'comparison_data')
-    if path is not None:
-        path = Path(path)
-        n = [len(get_image_files(path/s)) for s in ('train', 'valid')]
-        if n != [len(train_x), len(valid_x)]:
-            raise ValueError(f"comparison_data: the image folders in {path} hold {n[0]} training and {n[1]} "
-                             f"validation images, but the tensors hold {len(train_x)} and {len(valid_x)}; "
-                             f"they must be one data set")
+    if path is not None: path = _check_folders(path, len(train_x), len(valid_x))
     return AttrDict(train_x=train_x, train_y=train_y, valid_x=valid_x, valid_y=valid_y, path=path, dataset=dataset,
                     dls=tensor_dls(train_x, train_y, valid_x, valid_y, bs=bs))
 
-# %% ../nbs/07_resnet.ipynb #94c08e98
+# %% ../nbs/07_resnet.ipynb #fa0c68a0
 def _result(history, seconds, params) -> AttrDict:
     return AttrDict(accuracy=float(history[-1]), history=[float(a) for a in history], train_seconds=seconds,
                     parameters=params)
 
-def _check_fit(epochs, lr, who) -> tuple: return check_int(epochs, 'epochs', who), check_lr(lr, who)
+# %% ../nbs/07_resnet.ipynb #ea7e7841
+def _check_data(d, who):
+    "Raise a `TypeError` unless `d` is a data set from `comparison_data`"
+    if not isinstance(d, dict) or 'dls' not in d:
+        raise TypeError(f"{who}: d must be a data set from comparison_data(train_x, train_y, valid_x, valid_y), "
+                        f"got {type(d).__name__}")
 
-# %% ../nbs/07_resnet.ipynb #7262e695
+def _check_fit(d, epochs, lr, who) -> tuple:
+    _check_data(d, who)
+    return check_int(epochs, 'epochs', who), check_lr(lr, who)
+
+# %% ../nbs/07_resnet.ipynb #b7281b3c
 def fit_pixel_similarity(d:AttrDict, # a data set from `comparison_data`
                         ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 01: `baseline_accuracy_xy`, the mean of its accuracies on the two classes, as the book computes it"
+    _check_data(d, 'fit_pixel_similarity')
     with Timer() as t: acc = baseline_accuracy_xy(d.train_x, d.train_y, d.valid_x, d.valid_y)[2]
     return _result([acc], t.seconds, 2*28*28)
 
-# %% ../nbs/07_resnet.ipynb #d8d1cdb4
+# %% ../nbs/07_resnet.ipynb #84d96cc1
 def _fit_by_hand(d, model, params, epochs, lr, who) -> AttrDict:
     "Train `model` by the chapter's loop, `train_model` with `BasicOptim` stepping `params`"
-    epochs, lr = _check_fit(epochs, lr, who)
+    epochs, lr = _check_fit(d, epochs, lr, who)
     with Timer() as t:
         accs = train_model(model, d.dls.train, d.dls.valid, BasicOptim(params, lr), epochs,
                            loss_func=mnist_loss, metric=batch_accuracy, quiet=True)
@@ -135,7 +156,7 @@ def fit_scratch_net(d:AttrDict, # a data set from `comparison_data`
     params = init_simple_net(std=std)
     return _fit_by_hand(d, lambda xb: simple_net(xb, *params), params, epochs, lr, 'fit_scratch_net')
 
-# %% ../nbs/07_resnet.ipynb #7c56789d
+# %% ../nbs/07_resnet.ipynb #6c9f88a3
 def fit_fastai_learner(d:AttrDict, # a data set from `comparison_data`
                        epochs:int=10, # passes over the training set
                        lr:float=1.0, # learning rate
@@ -144,13 +165,13 @@ def fit_fastai_learner(d:AttrDict, # a data set from `comparison_data`
                        metric=batch_accuracy, # the metric measured after each epoch
                       ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 05: fastai's `Learner` with `SGD`, as the book trains its linear model (and, in 06, its simple net)"
-    epochs, lr = _check_fit(epochs, lr, 'fit_fastai_learner')
+    epochs, lr = _check_fit(d, epochs, lr, 'fit_fastai_learner')
     learn = Learner(d.dls, model if model is not None else nn.Linear(28*28, 1), opt_func=SGD, loss_func=loss_func,
                     metrics=metric)
     with Timer() as t, learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
     return _result([v[2] for v in learn.recorder.values], t.seconds, n_params(learn.model))
 
-# %% ../nbs/07_resnet.ipynb #00df6ef0
+# %% ../nbs/07_resnet.ipynb #b9c94136
 def fit_basic_learner(d:AttrDict, # a data set from `comparison_data`
                       epochs:int=10, # passes over the training set
                       lr:float=1.0, # learning rate
@@ -160,22 +181,22 @@ def fit_basic_learner(d:AttrDict, # a data set from `comparison_data`
                       opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer
                      ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 05: our `BasicLearner`, by default with `BasicOptim`, `mnist_loss` and `batch_accuracy`"
-    epochs, lr = _check_fit(epochs, lr, 'fit_basic_learner')
+    epochs, lr = _check_fit(d, epochs, lr, 'fit_basic_learner')
     learn = BasicLearner(d.dls, model if model is not None else nn.Linear(28*28, 1), loss_func=loss_func,
                          opt_func=opt_func, metrics=metric, quiet=True)
     with Timer() as t: learn.fit(epochs, lr)
     return _result([v[2] for v in learn.recorder.values], t.seconds, n_params(learn.model))
 
-# %% ../nbs/07_resnet.ipynb #838d8636
+# %% ../nbs/07_resnet.ipynb #9a4b7e2d
 def fit_simple_net(d:AttrDict, # a data set from `comparison_data`
                    epochs:int=40, # passes over the training set
                    lr:float=0.1, # learning rate
                   ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 06: `simple_net_model()` (784-30-1 with a ReLU) trained with fastai's `Learner`, as the book does"
-    epochs, lr = _check_fit(epochs, lr, 'fit_simple_net')
+    epochs, lr = _check_fit(d, epochs, lr, 'fit_simple_net')
     return fit_fastai_learner(d, epochs, lr, model=simple_net_model())
 
-# %% ../nbs/07_resnet.ipynb #0343b066
+# %% ../nbs/07_resnet.ipynb #ccc94f31
 def fit_resnet18(d:AttrDict, # a data set from `comparison_data`, with its image folders
                  epochs:int=1, # passes over the training set
                  lr:float=0.1, # the highest learning rate of the 1cycle schedule
@@ -183,7 +204,7 @@ def fit_resnet18(d:AttrDict, # a data set from `comparison_data`, with its image
                  quiet:bool=False, # no progress bar and no table of results
                 ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "This notebook: the book's resnet18 from random weights on the image folders, `fit_one_cycle(epochs, lr)`"
-    (epochs, lr), bs = _check_fit(epochs, lr, 'fit_resnet18'), check_int(bs, 'bs', 'fit_resnet18')
+    (epochs, lr), bs = _check_fit(d, epochs, lr, 'fit_resnet18'), check_int(bs, 'bs', 'fit_resnet18')
     if d.path is None: raise ValueError("fit_resnet18: the data set has no image folders; give comparison_data a path")
     learn = vision_learner(resnet_dls(d.path, bs=bs), resnet18, pretrained=False, loss_func=F.cross_entropy,
                            metrics=accuracy)
@@ -226,35 +247,35 @@ RECIPES = {r.name: r for r in [
     Recipe('resnet18', '07_resnet', fit_resnet18,
            '`vision_learner(dls, resnet18)`: `fit_one_cycle(1, 0.1)`', BOOK.resnet18.accuracy)]}
 
-# %% ../nbs/07_resnet.ipynb #0f3d9e93
+# %% ../nbs/07_resnet.ipynb #40c6b2c8
 def _run_one(name, fit, d, done, seed) -> dict:
-    "The row of approach `name`: its result from `done`, or from `fit(d)` after seeding"
-    if name in done: res = done[name]
-    else:
-        set_seed(seed)
-        res = fit(d)
-    return dict(approach=name, accuracy=round(float(res['accuracy']), 4),
-                train_seconds=round(float(res['train_seconds']), 4), parameters=int(res['parameters']), error=None)
+    "The row of approach `name`: its result from `done`, or from `fit(d)` after seeding; if it fails, why"
+    try:
+        if name not in done: set_seed(seed)
+        res = done[name] if name in done else fit(d)
+        return dict(approach=name, accuracy=round(float(res['accuracy']), 4),
+                    train_seconds=round(float(res['train_seconds']), 4), parameters=int(res['parameters']), error=None)
+    except Exception as e:
+        err = f"{type(e).__name__}: {e}"
+        warnings.warn(f"compare_approaches: {name!r} failed on {d.dataset}, so it has no result ({err})", stacklevel=3)
+        return dict(approach=name, accuracy=float('nan'), train_seconds=float('nan'), parameters=None, error=err)
 
-# %% ../nbs/07_resnet.ipynb #8fcf57e2
+# %% ../nbs/07_resnet.ipynb #3eb36a3f
 def compare_approaches(d:AttrDict, # a data set from `comparison_data`
                        approaches:dict=None, # name: function of `d`; by default the functions of `RECIPES`
                        done:dict=None, # results measured already, by name; they are not trained again
                        seed:int=42, # given to `set_seed` before each approach
                       ) -> pd.DataFrame: # one row per approach; `error` says why one has no result
     "Train every approach of `approaches` on `d`: a table of accuracy, training time and the book's figure"
-    approaches, done, rows = approaches or {k: r.fit for k, r in RECIPES.items()}, done or {}, []
+    if approaches is None: approaches = {k: r.fit for k, r in RECIPES.items()}
+    if not approaches: raise ValueError("compare_approaches: approaches is empty; leave it out to train RECIPES")
+    done, rows = done or {}, []
     seed, unknown = check_int(seed, 'seed', 'compare_approaches', min=0), set(done) - set(approaches)
     if unknown:
         raise KeyError(f"compare_approaches: done has results for {sorted(unknown)}, not among {list(approaches)}")
     for name, fit in approaches.items():
-        try: row = _run_one(name, fit, d, done, seed)
-        except Exception as e:
-            row = dict(approach=name, accuracy=float('nan'), train_seconds=float('nan'), parameters=None,
-                       error=f"{type(e).__name__}: {e}")
-            warnings.warn(f"compare_approaches: {name!r} failed on {d.dataset}, so it has no result ({row['error']})",
-                          stacklevel=2)
-        rows.append({**row, 'book': getattr(RECIPES.get(name), 'book', None), 'dataset': d.dataset})
+        rows.append({**_run_one(name, fit, d, done, seed), 'book': getattr(RECIPES.get(name), 'book', None),
+                     'dataset': d.dataset})
     return pd.DataFrame(rows).astype({'parameters': 'Int64', 'book': float})
 
 # %% ../nbs/07_resnet.ipynb #93c8e23d
@@ -265,13 +286,14 @@ def _bars(ax, y, values, colors, labels, inside=False):
         ax.text(v, yi, f' {s} ', va='center', fontsize=8, ha='right' if inside else 'left',
                 color='white' if inside else 'black')
 
-# %% ../nbs/07_resnet.ipynb #a3921e02
+# %% ../nbs/07_resnet.ipynb #aa4e974f
 def plot_comparison(df:pd.DataFrame, # a table from `compare_approaches`; rows that failed are left out
                     title:str=None, # the figure's title; the data set's name when `None`
                     figsize:tuple=(10, 3.6), # the figure's size in inches
                    ) -> plt.Figure:
     "Horizontal bars of validation accuracy and training time (log scale) for each approach of `df`"
     if 'error' in df: df = df[df.error.isna()]
+    if df.empty: raise ValueError("plot_comparison: no approach in df has a result to plot")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize, sharey=True)
     y, colors = range(len(df))[::-1], ['tab:orange' if a == 'resnet18' else 'tab:blue' for a in df.approach]
     secs = df.train_seconds.clip(lower=1e-4)
@@ -284,9 +306,12 @@ def plot_comparison(df:pd.DataFrame, # a table from `compare_approaches`; rows t
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07_resnet.ipynb #dffb9baf
+# %% ../nbs/07_resnet.ipynb #7141b614
 def read_spread(fname:Path='_data/spread.json', # the file `tools/spread.py` writes
                ) -> pd.DataFrame: # a row per measured recipe, by `key`: `min`, `mean`, `max`, `book`, `seconds`, ...
     "The seed and thread spread of the chapter's recipes, as `tools/spread.py` measured it"
-    rows = json.loads(Path(fname).read_text())
+    try: rows = json.loads(Path(fname).read_text())
+    except ValueError: rows = None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and 'key' in r for r in rows):
+        raise ValueError(f"read_spread: {fname} is not a table written by tools/spread.py; run it to write one")
     return pd.DataFrame([{k: v for k, v in r.items() if k != 'runs'} for r in rows]).set_index('key')
