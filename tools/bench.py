@@ -1,21 +1,18 @@
-"""Benchmark of what no notebook measures: our learner against fastai's, our epoch against its arithmetic alone,
-and `load_images` against the book's one-liner on a larger set than notebook 00's.
+"""Benchmark of what no notebook measures: our learner against fastai's, and our epoch against its arithmetic alone.
+(Notebook 00 times `load_images` against the book's one-liner; notebook 05 the tensor loader against fastai's.)
 
-    .venv/bin/python tools/bench.py                  # the three measures (about a minute on 2 cores), into nbs/_data
-    .venv/bin/python tools/bench.py --nbdev-test     # also the wall time of `nbdev-test --flags slow`
+    .venv/bin/python tools/bench.py                  # both measures (about a minute on 2 cores), into nbs/_data
     .venv/bin/python tools/bench.py --quick          # fewer rounds, for trying things out (nothing written)
-    .venv/bin/python tools/bench.py --only learner   # some of: learner, floor, load (nothing written)
+    .venv/bin/python tools/bench.py --only learner   # learner or floor alone (nothing written)
 
-Data: Fashion-MNIST dress (3) vs pullover (2): `fashion_xy()` (12000 training, 2000 validation rows) and
-`get_fashion_sample()` (the same images as 14000 PNG files). The two sides of a measure run in turns with
+Data: Fashion-MNIST dress (3) vs pullover (2), `fashion_xy()`: 12000 training and 2000 validation rows. The two sides of a measure run in turns with
 `Timer.runs`, one after the other in each round, the first one changing each round, so that both see the same
 load; each round gives a ratio, and a target is judged on the median of those ratios, whose range is reported
 too. The results go to nbs/_data/benchmark.json and, as markdown, nbs/_data/benchmark.md (the benchmark page
 shows it). Everything runs on the CPU (`--device cuda` for a GPU), with torch's default thread count. This is a
 measurement, not a test: it exits 0 whether or not a target is met, and says which were missed.
-Notebook 05 measures the tensor loader against fastai's `DataLoader`; this script does not repeat it.
 """
-import argparse, contextlib, io, datetime, json, os, platform, statistics, subprocess, sys
+import argparse, datetime, json, os, platform, statistics
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +33,8 @@ from fastai.learner import Learner
 from fastai.optimizer import SGD
 import fastai.callback.progress  # noqa: F401 (the progress bar a book reader's Learner has; `no_bar` switches it off)
 from mnist_nb.utils import Timer
-from mnist_nb.data import load_images, _naive_load as naive_load, fashion_xy, get_fashion_sample, tensor_dls, TensorDataLoader
+from mnist_nb.data import fashion_xy, tensor_dls, TensorDataLoader
+from mnist_nb.sources import get_fashion_mnist
 from mnist_nb.learner import BasicLearner, BasicCallback
 from mnist_nb.optim import BasicOptim
 from mnist_nb.linear import mnist_loss, batch_accuracy
@@ -129,39 +127,6 @@ def bench_floor(data, rounds, device, lr=1.0, epochs=5):
                    notes=f"{len(batches)} batches of 256, linear model")
 
 
-# ---- 3. load_images vs the book's list comprehension ---------------------------------------------------------
-LOAD_TARGET = 1.2  # one process, checking every file's format and size: at most 1.2x the book's one-liner's time
-
-def bench_load(rounds):
-    path = get_fashion_sample(quiet=True)
-    files = sorted(f for split in ('train', 'valid') for c in ('dress', 'pullover') for f in (path/split/c).iterdir())
-    assert len(files) == 14000, f"expected 14000 PNGs in {path}, found {len(files)}"
-    res = {}
-    def run(name, f):
-        def g(): res[name] = f(files)
-        return g
-    ts = Timer.runs({'ours': run('ours', load_images), 'naive': run('naive', naive_load)}, rounds, warmup=1)
-    assert torch.equal(res['ours'], res['naive']), "load_images and the naive stack disagree"
-    return measure('load', f"`load_images` vs the book's one-liner, {len(files):,} PNGs", '`load_images(files)`',
-                   '`torch.stack([tensor(Image.open(o)) for o in files]).float()/255`', ts['ours'], ts['naive'],
-                   LOAD_TARGET, notes=f"the same tensor {list(res['ours'].shape)}; load_images also checks each "
-                                      "file's format and size")
-
-
-# ---- the whole test suite ---------------------------------------------------------------------------------
-def bench_nbdev_test():
-    cmd = [str(Path(sys.executable).parent/'nbdev-test'), '--flags', 'slow']
-    log = ROOT/'artifacts'/'nbdev-test.log'
-    log.parent.mkdir(parents=True, exist_ok=True)
-    print(f"[bench] timing {' '.join(cmd[-3:])} (MNIST_NB_OFFLINE=1), log in {log.relative_to(ROOT)} ...", flush=True)
-    with Timer() as t:
-        res = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             env={**os.environ, 'MNIST_NB_OFFLINE': '1'})
-    log.write_text(res.stdout)
-    return dict(seconds=t.seconds, ok=res.returncode == 0, notebooks=len(list((ROOT/'nbs').glob('*.ipynb'))),
-                command='nbdev-test --flags slow', measured=now())
-
-
 # ---- report -----------------------------------------------------------------------------------------------
 def now(): return datetime.datetime.now().astimezone().isoformat(timespec='seconds')
 def fmt_t(s): return f'{s*1e3:.1f} ms' if s < 1 else f'{s:.2f} s'
@@ -175,9 +140,6 @@ def markdown(res):
     for r in res['rows']:
         lines.append(f"| {cell(r['title'])} | {fmt_t(r['ours_s'])} vs {fmt_t(r['baseline_s'])} | {fmt_ratio(r)} | "
                      f"{fmt_target(r)}: {'met' if r['met'] else '**missed**'} |")
-    nt = res.get('nbdev_test')
-    if nt: lines.append(f"| the whole test suite, `{nt['command']}` | {fmt_t(nt['seconds'])} | | "
-                        f"{'passed' if nt['ok'] else '**failed**'} |")
     lines += ['', 'What each side runs:', '']
     for r in res['rows']:
         lines.append(f"- **{cell(r['title'])}**: {r['ours']} against {r['baseline']}; {r['notes']}; {r['rounds']}.")
@@ -185,8 +147,7 @@ def markdown(res):
     lines += ['', f"Times are medians; a ratio is the median of the rounds' ratios (our time over the baseline's), "
               f"with their range. Measured {res['measured']} on {m['cpus']} CPUs ({m['processor'] or m['machine']}), "
               f"torch {m['torch']} with {m['torch_threads']} threads, device {m['device']}; 1-minute load average "
-              f"{m['load_average'][0]} at the start and {m['load_average'][1]} at the end. Data: {res['data']}."
-              + (f" The test suite was timed {nt['measured']}." if nt else '')]
+              f"{m['load_average'][0]} at the start and {m['load_average'][1]} at the end. Data: {res['data']}."]
     return '\n'.join(lines) + '\n'
 
 
@@ -196,31 +157,25 @@ def print_table(res):
     for r in res['rows']:
         print(f"{r['key']:{w}}  {fmt_t(r['ours_s']):>9}  {fmt_t(r['baseline_s']):>9}  {fmt_ratio(r):>20}  "
               f"{fmt_target(r)}: {'met' if r['met'] else 'MISSED'}  ({r['notes']})")
-    nt = res.get('nbdev_test')
-    if nt: print(f"nbdev-test --flags slow: {fmt_t(nt['seconds'])}, {'passed' if nt['ok'] else 'FAILED'}"
-                 f"{'' if nt.get('this_run') else ', from an earlier run: ' + nt['measured']}")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--nbdev-test', action='store_true', help='also time `nbdev-test --flags slow` (the whole suite)')
     p.add_argument('--quick', action='store_true', help='fewer rounds, nothing written to nbs/_data')
     p.add_argument('--device', default='cpu', help='cpu (default) or cuda')
-    p.add_argument('--only', default='', help='comma-separated subset of: learner,floor,load (nothing written)')
+    p.add_argument('--only', default='', help='learner or floor (nothing written)')
     a = p.parse_args()
-    device, everything = torch.device(a.device), {'learner', 'floor', 'load'}
+    device, everything = torch.device(a.device), {'learner', 'floor'}
     only = set(a.only.split(',')) - {''} or everything
     if only - everything: p.error(f"--only takes some of {', '.join(sorted(everything))}, got {a.only}")
-    rounds = dict(learner=3, floor=3, load=2) if a.quick else dict(learner=7, floor=8, load=5)
+    rounds = dict(learner=3, floor=3) if a.quick else dict(learner=7, floor=8)
     total, load0 = Timer().start(), os.getloadavg()[0]
-    with contextlib.redirect_stdout(io.StringIO()) as msg: data = fashion_xy()  # it prints where the data came from
-    src = msg.getvalue().strip().removeprefix('Fashion-MNIST from ').split(':')[0].split(' (')[0]  # no machine path
-    src = src or 'source not reported'
+    data, src = fashion_xy(quiet=True), get_fashion_mnist(quiet=True).source.split(' (')[0]  # no machine path
     print(f"[bench] Fashion-MNIST dress vs pullover: {len(data[0])} training and {len(data[2])} validation rows "
           f"({src}); device {device}, torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
           f"load average {load0:.2f}", flush=True)
     steps = {'learner': lambda: bench_learner(data, rounds['learner'], device),
-             'floor': lambda: bench_floor(data, rounds['floor'], device), 'load': lambda: bench_load(rounds['load'])}
+             'floor': lambda: bench_floor(data, rounds['floor'], device)}
     rows = []
     for name in [k for k in steps if k in only]:
         with Timer() as t: r = steps[name]()
@@ -233,10 +188,6 @@ def main():
              load_average=[round(load0, 2), round(os.getloadavg()[0], 2)])
     res = dict(measured=now(), machine=m, rows=rows,
                data=f"Fashion-MNIST dress vs pullover, {len(data[0])} train / {len(data[2])} valid, from {src}")
-    old = OUT/'benchmark.json'
-    if a.nbdev_test: res['nbdev_test'] = dict(bench_nbdev_test(), this_run=True)
-    elif old.exists() and (prev := json.loads(old.read_text()).get('nbdev_test')):
-        res['nbdev_test'] = dict(prev, this_run=False)
     print_table(res)
     if a.quick or only != everything: print(f"\n[bench] --quick / --only: nothing written ({total.stop():.0f} s)")
     else:

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 # idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products 20-50x slower
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 start=$(date +%s)
+# the offline sources unless told otherwise (MNIST_NB_OFFLINE=0): the same images as the downloads, and the pages
+# show the chapter, not whether the machine that ran them could reach the download servers
+export MNIST_NB_OFFLINE=${MNIST_NB_OFFLINE:-1}
 bash tools/setup.sh
 .venv/bin/nbdev-export
 sel=()  # the notebooks to run: all of nbs/ in name order (index and benchmark after 07, whose results they show), or those named

@@ -1,18 +1,9 @@
-"""quarto's post-render step for the docs site (nbs/_quarto.yml: `post-render`), so that it reads offline.
-
-quarto runs it after rendering, in the project folder (`_proc/`, where nbdev-docs renders), with the pages
-it wrote listed in QUARTO_PROJECT_OUTPUT_FILES. Standard library only. For each HTML page:
-  - the three <script> tags quarto adds for Jupyter widgets whenever a notebook has an HTML output
-    (require.js and jQuery from cdnjs, and the `define('jquery')` shim) are removed: no page of this site
-    has a widget, the tables and progress bars are plain HTML, and the site must load nothing from a CDN;
-  - links that nbdev writes to this site's own address (`https://<host>/linear.html#mnist_loss`) become
-    links within the site (`linear.html#mnist_loss`) when that page exists, so a copy of the site, read
-    from a local server or from disk, stays within itself.
-Anything else that points outside is left for the browser test to report (tools/browser_test.py).
-And quarto's search index (search.json) gets one entry per API entry: quarto indexes a page's level-2
-sections only, and nbdev's `show_doc` entries are level 3, so searching `mnist_loss` would list the sections
-that mention it but not its entry. Each public name of the library (its `_modidx.py`) that has a section on
-its page becomes an entry titled with the name, whose text is the entry's signature and docstring.
+"""quarto's post-render step (nbs/_quarto.yml: `post-render`), run in `_proc/` with the pages it wrote listed in
+QUARTO_PROJECT_OUTPUT_FILES, so that the site reads offline and search finds the API. For each HTML page:
+  - the <script> tags quarto adds for Jupyter widgets (require.js and jQuery from cdnjs) go: no page has a widget;
+  - nbdev's links to the site's own address (`https://<host>/linear.html#mnist_loss`) become in-site links.
+Then search.json gets one entry per public name of the library (its `_modidx.py`) that has a section on its page:
+quarto indexes level-2 sections only, and nbdev's `show_doc` entries are level 3.
 """
 import ast, html, json, os, re, sys
 from html.parser import HTMLParser
