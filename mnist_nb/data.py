@@ -9,7 +9,7 @@ __all__ = ['IMAGE_FORMATS', 'FASHION_CLASSES', 'get_mnist_sample', 'load_images'
            'fashion_class_dir', 'fashion_xy', 'get_fashion_sample', 'get_mnist', 'mnist_xy', 'TensorDataLoader',
            'tensor_dls', 'DataSourceError', 'data_source']
 
-# %% ../nbs/00_data.ipynb #ce9c5c15
+# %% ../nbs/00_data.ipynb #83513c37
 import os
 from pathlib import Path
 import numpy as np
@@ -18,12 +18,13 @@ from torch import Tensor
 from torch.utils.data import TensorDataset
 from PIL import Image, UnidentifiedImageError
 from fastcore.basics import AttrDict, store_attr, patch
+from fastcore.meta import delegates
 from fastai.data.external import URLs
 from fastai.data.core import DataLoaders
 from fastai.torch_core import tensor
 
-# %% ../nbs/00_data.ipynb #6ba9e4ba
-from .utils import check_int, check_index, dtype_hint, as_device
+# %% ../nbs/00_data.ipynb #8308ad67
+from .utils import check_int, check_index, dtype_hint, as_device, call_args
 from .sources import (DataSourceError, data_source, use_online, untar_checked, offline_mnist, checked_folder,
                               cached_folder, png_files, get_fashion_mnist, fastai_dir, SAMPLE_COUNTS, MNIST_COUNTS)
 _all_ = ['DataSourceError', 'data_source']  # from the sources page, for `from mnist_nb.data import *`
@@ -212,12 +213,11 @@ def get_fashion_sample(pos:int=3, # the first class (3: dress)
     return cached_folder(fastai_dir()/f'fashion_{names[0]}_{names[1]}', f'Fashion-MNIST {names[0]} vs {names[1]}',
                          counts, lambda: _fashion_files(pos, neg, names, offline, quiet), source, quiet, verify)
 
-# %% ../nbs/00_data.ipynb #e9ae3386
-def get_mnist(offline:bool=None, # True: the offline copy; False: the download; None: `MNIST_NB_OFFLINE` decides
-              quiet:bool=False, # print nothing, not even while the data is written
-              verify:bool=False # hash every file, not only those whose size or time changed
-             ) -> Path:
+# %% ../nbs/00_data.ipynb #4807ef0e
+@delegates(get_mnist_sample)
+def get_mnist(**kwargs) -> Path:
     "The folder of all ten digits (`training/0`..`testing/9`): fastai's `untar_data(URLs.MNIST)`, or the same offline"
+    offline, quiet, verify = call_args(get_mnist, kwargs)
     if use_online(URLs.MNIST, offline, quiet=quiet): return untar_checked(URLs.MNIST, MNIST_COUNTS)
     return offline_mnist('URLs.MNIST', quiet, verify)
 
@@ -283,7 +283,9 @@ def __len__(self:TensorDataLoader) -> int:
     "The number of batches"
     return self.n//self.bs if self.drop_last else -(-self.n//self.bs)
 
-# %% ../nbs/00_data.ipynb #ec65125e
+# %% ../nbs/00_data.ipynb #ff9afbf7
+_GATHER = 16  # batches gathered in one copy when shuffling
+
 def _numpy(t:Tensor):
     "A NumPy view of `t` for fast row gathers, when `t` is on the CPU in a type NumPy knows"
     return t.numpy() if t.device.type == 'cpu' and t.dtype != torch.bfloat16 else None
@@ -292,7 +294,7 @@ def _take(t:Tensor, tn, idx:Tensor) -> Tensor:
     "Rows `idx` of `t`: with NumPy's `take` when `tn` (a NumPy view of `t`) is given, else by indexing"
     return t[idx] if tn is None else torch.from_numpy(tn.take(idx.numpy(), axis=0))
 
-# %% ../nbs/00_data.ipynb #a4c7ecfe
+# %% ../nbs/00_data.ipynb #576c126b
 @patch
 def __iter__(self:TensorDataLoader):
     "The batches `(xb, yb)` of one epoch"
@@ -300,10 +302,11 @@ def __iter__(self:TensorDataLoader):
     if not self.shuffle:
         for i in range(0, end, bs): yield x[i:i+bs], y[i:i+bs]
         return
-    idx, xn, yn = torch.randperm(self.n, device=self.device), _numpy(x), _numpy(y)
-    for i in range(0, end, bs):
-        j = idx[i:i+bs]
-        yield _take(x, xn, j), _take(y, yn, j)
+    idx, xn, yn, step = torch.randperm(self.n, device=self.device), _numpy(x), _numpy(y), bs*_GATHER
+    for i in range(0, end, step):  # the rows of several batches in one copy, then one view per batch
+        j = idx[i:min(i + step, end)]
+        xs, ys = _take(x, xn, j), _take(y, yn, j)
+        for k in range(0, len(j), bs): yield xs[k:k+bs], ys[k:k+bs]
 
 # %% ../nbs/00_data.ipynb #9e5c2f69
 @patch

@@ -9,7 +9,7 @@ __all__ = ['RECIPES', 'resnet_dls', 'n_params', 'comparison_data', 'fit_pixel_si
            'fit_basic_optim', 'fit_scratch_net', 'fit_fastai_learner', 'fit_basic_learner', 'fit_simple_net',
            'fit_resnet18', 'Recipe', 'compare_approaches', 'plot_comparison', 'read_spread']
 
-# %% ../nbs/07_resnet.ipynb #20a62f5f
+# %% ../nbs/07_resnet.ipynb #fa8ddb2c
 import json, warnings
 from pathlib import Path
 from typing import Callable
@@ -17,6 +17,7 @@ import pandas as pd, matplotlib.pyplot as plt
 from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.basics import AttrDict, store_attr
+from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.callback import progress, schedule  # noqa: F401 (imported, they add `Learner.no_bar`, `.fit_one_cycle`)
 from fastai.optimizer import SGD
@@ -27,14 +28,14 @@ from fastai.vision.data import ImageDataLoaders
 from fastai.vision.learner import vision_learner
 from torchvision.models import resnet18
 
-# %% ../nbs/07_resnet.ipynb #386c4101
+# %% ../nbs/07_resnet.ipynb #cd2c9b31
 from .baseline import baseline_accuracy_xy
 from .linear import init_params, linear1, mnist_loss, batch_accuracy
 from .optim import BasicOptim, train_model
 from .data import tensor_dls
 from .learner import BasicLearner
 from .nonlinear import simple_net, init_simple_net, simple_net_model
-from .utils import BOOK, Timer, check_int, check_lr
+from .utils import BOOK, Timer, check_int, check_lr, call_args
 
 # %% ../nbs/07_resnet.ipynb #e26de866
 def resnet_dls(path:Path, # a folder with `train/<class>` and `valid/<class>` subfolders of images
@@ -171,30 +172,27 @@ def fit_fastai_learner(d:AttrDict, # a data set from `comparison_data`
     with Timer() as t, learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
     return _result([v[2] for v in learn.recorder.values], t.seconds, n_params(learn.model))
 
-# %% ../nbs/07_resnet.ipynb #b9c94136
+# %% ../nbs/07_resnet.ipynb #28f2a78e
+@delegates(fit_fastai_learner)
 def fit_basic_learner(d:AttrDict, # a data set from `comparison_data`
-                      epochs:int=10, # passes over the training set
-                      lr:float=1.0, # learning rate
-                      model:nn.Module=None, # the model to train; `nn.Linear(784, 1)` when `None`
-                      loss_func=mnist_loss, # the loss to lower
-                      metric=batch_accuracy, # the metric measured after each epoch
                       opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer
-                     ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
+                      **kwargs) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 05: our `BasicLearner`, by default with `BasicOptim`, `mnist_loss` and `batch_accuracy`"
+    epochs, lr, model, loss_func, metric = call_args(fit_fastai_learner, dict(d=d, **kwargs))[1:]
     epochs, lr = _check_fit(d, epochs, lr, 'fit_basic_learner')
     learn = BasicLearner(d.dls, model if model is not None else nn.Linear(28*28, 1), loss_func=loss_func,
                          opt_func=opt_func, metrics=metric, quiet=True)
     with Timer() as t: learn.fit(epochs, lr)
     return _result([v[2] for v in learn.recorder.values], t.seconds, n_params(learn.model))
 
-# %% ../nbs/07_resnet.ipynb #9a4b7e2d
+# %% ../nbs/07_resnet.ipynb #44560d1c
 def fit_simple_net(d:AttrDict, # a data set from `comparison_data`
                    epochs:int=40, # passes over the training set
                    lr:float=0.1, # learning rate
                   ) -> AttrDict: # `accuracy`, `history`, `train_seconds`, `parameters`
     "Notebook 06: `simple_net_model()` (784-30-1 with a ReLU) trained with fastai's `Learner`, as the book does"
     epochs, lr = _check_fit(d, epochs, lr, 'fit_simple_net')
-    return fit_fastai_learner(d, epochs, lr, model=simple_net_model())
+    return fit_fastai_learner(d, epochs=epochs, lr=lr, model=simple_net_model())
 
 # %% ../nbs/07_resnet.ipynb #ccc94f31
 def fit_resnet18(d:AttrDict, # a data set from `comparison_data`, with its image folders

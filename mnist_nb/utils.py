@@ -6,10 +6,10 @@ Docs: https://mnist-nb.github.io/mnist_nb/utils.html.md"""
 
 # %% auto #0
 __all__ = ['REPO_URL', 'DOCS_URL', 'BOOK', 'check_int', 'check_index', 'check_lr', 'check_real', 'dtype_hint', 'as_device',
-           'Timer']
+           'Timer', 'call_args']
 
-# %% ../nbs/14_utils.ipynb #775c79ec
-import math, numbers, time
+# %% ../nbs/14_utils.ipynb #af0cf761
+import inspect, math, numbers, time
 import torch
 from fastcore.basics import AttrDict, patch
 from fastai.torch_core import default_device
@@ -135,3 +135,11 @@ def best(cls:Timer,
     d = fs if isinstance(fs, dict) else {None: fs}
     res = {k: min(v) for k, v in cls.runs(d, n).items()}
     return res if isinstance(fs, dict) else res[None]
+
+# %% ../nbs/14_utils.ipynb #cac1924c
+def call_args(f, # the function called; its signature gives the parameters and their defaults
+              kwargs:dict # the arguments of the call, by name
+             ) -> tuple:
+    "The values of all of `f`'s parameters for the call `f(**kwargs)`, in order, defaults filled in"
+    a = inspect.signature(f).bind(**kwargs); a.apply_defaults()
+    return tuple(a.arguments.values())

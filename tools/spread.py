@@ -76,23 +76,29 @@ ROWS.update({  # the recipes as the other notebooks run them
         'sample', 'fastai', fit_fastai_learner, 'fit_fastai_learner(d)', BOOK.learner,
         [('05_learner', 'fastai_acc >= 0.955', 0.955, 'accuracy')]),
     'ten digits, linear (05)': Row(
-        'ten digits', 'tensor', lambda d: fit_basic_learner(d, 5, 0.5, ten_linear(), F.cross_entropy, accuracy, SGD),
-        'fit_basic_learner(d, 5, 0.5, nn.Linear(784, 10), F.cross_entropy, accuracy, SGD)', None,
+        'ten digits', 'tensor', lambda d: fit_basic_learner(d, SGD, epochs=5, lr=0.5, model=ten_linear(),
+                                                     loss_func=F.cross_entropy, metric=accuracy),
+        'fit_basic_learner(d, SGD, epochs=5, lr=0.5, model=nn.Linear(784, 10), loss_func=F.cross_entropy, metric=accuracy)',
+        None,
         [('05_learner', 'learn10.recorder.values[-1][2] >= 0.90', 0.90, 'accuracy')]),
     'simple net from scratch, std=1 (06)': Row(
         'sample', 'tensor', lambda d: fit_scratch_net(d, std=1.0), 'fit_scratch_net(d, std=1.0)', None, []),
     'ten digits, linear (08)': Row(
-        'ten digits', 'tensor', lambda d: fit_basic_learner(d, 10, 0.5, ten_linear(), cross_entropy, multi_accuracy),
-        'fit_basic_learner(d, 10, 0.5, nn.Linear(784, 10), cross_entropy, multi_accuracy)', None,
+        'ten digits', 'tensor', lambda d: fit_basic_learner(d, epochs=10, lr=0.5, model=ten_linear(),
+                                                     loss_func=cross_entropy, metric=multi_accuracy),
+        'fit_basic_learner(d, epochs=10, lr=0.5, model=nn.Linear(784, 10), loss_func=cross_entropy, metric=multi_accuracy)',
+        None,
         [('08_all_digits', 'lin_acc >= 0.91', 0.91, 'accuracy')]),
     'ten digits, net (08)': Row(
         'ten digits', 'tensor',
-        lambda d: fit_basic_learner(d, 10, 0.5, simple_net_model(64, n_out=10), cross_entropy, multi_accuracy),
-        'fit_basic_learner(d, 10, 0.5, simple_net_model(64, n_out=10), cross_entropy, multi_accuracy)', None,
+        lambda d: fit_basic_learner(d, epochs=10, lr=0.5, model=simple_net_model(64, n_out=10), loss_func=cross_entropy,
+                                    metric=multi_accuracy),
+        'fit_basic_learner(d, epochs=10, lr=0.5, model=simple_net_model(64, n_out=10), loss_func=cross_entropy, '
+        'metric=multi_accuracy)', None,
         [('08_all_digits', 'net_acc >= 0.94', 0.94, 'accuracy')]),
     'usage example (index)': Row(
-        'sample', 'tensor', lambda d: fit_basic_learner(d, 10, 0.1, simple_net_model(), opt_func=SGD),
-        'fit_basic_learner(d, 10, 0.1, simple_net_model(), opt_func=SGD)', None, [('index', 'acc > 0.96', 0.96, 'accuracy')]),
+        'sample', 'tensor', lambda d: fit_basic_learner(d, SGD, epochs=10, lr=0.1, model=simple_net_model()),
+        'fit_basic_learner(d, SGD, epochs=10, lr=0.1, model=simple_net_model())', None, [('index', 'acc > 0.96', 0.96, 'accuracy')]),
 })
 
 # differences between two rows on the same seed and thread count: name -> (row a, row b, figure, floors)
