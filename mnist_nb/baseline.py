@@ -13,21 +13,22 @@ from torch import Tensor
 from .utils import dtype_hint
 
 # %% ../nbs/01_baseline.ipynb #25ccab6d
-def _check_images(x, name:str, ranks=(2, 3)):
+def _check_images(x, name:str, who:str, ranks=(2, 3)):
     "A clear error unless `x` is a float tensor: one image `[28, 28]` (rank 2) or a stack `[n, 28, 28]` (rank 3)"
-    if not isinstance(x, Tensor): raise TypeError(f"{name} must be a torch Tensor, got {type(x).__name__}")
+    if not isinstance(x, Tensor): raise TypeError(f"{who}: {name} must be a torch Tensor, got {type(x).__name__}")
     what = ' or '.join({2: 'one image [28, 28]', 3: 'a stack of images [n, 28, 28]'}[r] for r in ranks)
     if x.ndim not in ranks or tuple(x.shape[-2:]) != (28, 28):
-        raise ValueError(f"{name} must be {what}; got shape {list(x.shape)}")
+        raise ValueError(f"{who}: {name} must be {what}; got shape {list(x.shape)}")
     if not x.is_floating_point():  # integer pixels would wrap around (uint8) or round when subtracted and averaged
-        raise TypeError(f"{name} has dtype {x.dtype}, but distances need float pixels in [0, 1]: {dtype_hint(x.dtype)}")
+        raise TypeError(f"{who}: {name} has dtype {x.dtype}, but distances need float pixels in [0, 1]: "
+                        f"{dtype_hint(x.dtype)}")
 
 # %% ../nbs/01_baseline.ipynb #52a6ed80
 def ideal_digit(stack:Tensor, # images of one class `[n, 28, 28]`, floats in [0, 1]
                ) -> Tensor: # the mean image `[28, 28]`
     "The pixel-by-pixel mean `[28, 28]` of a stack of images `[n, 28, 28]`"
-    _check_images(stack, 'stack', ranks=(3,))
-    if len(stack) == 0: raise ValueError("stack is empty: there are no images to average")
+    _check_images(stack, 'stack', 'ideal_digit', ranks=(3,))
+    if len(stack) == 0: raise ValueError("ideal_digit: stack is empty: there are no images to average")
     return stack.mean(0)
 
 # %% ../nbs/01_baseline.ipynb #49f610f3
@@ -35,9 +36,9 @@ def mnist_distance(a:Tensor, # one image `[28, 28]` or a stack `[n, 28, 28]`
                    b:Tensor, # one image, or a stack of the same length as `a` (or of one)
                   ) -> Tensor: # one distance per image: a number, or `[n]`
     "Mean absolute difference (L1) of images `a` and `b` over their last two axes; either may be a stack"
-    _check_images(a, 'a'); _check_images(b, 'b')
+    _check_images(a, 'a', 'mnist_distance'); _check_images(b, 'b', 'mnist_distance')
     if a.ndim == b.ndim == 3 and len(a) != len(b) and 1 not in (len(a), len(b)):
-        raise ValueError(f"cannot compare a stack of {len(a)} images with a stack of {len(b)} images: "
+        raise ValueError(f"mnist_distance: cannot compare a stack of {len(a)} images with a stack of {len(b)} images: "
                          "pass one image [28, 28], or two stacks of the same length")
     return (a - b).abs().mean((-1, -2))
 
@@ -47,17 +48,25 @@ def is_3(x:Tensor, # one image `[28, 28]` or a stack `[n, 28, 28]`
          mean7:Tensor, # the ideal of the second class (the 7s) `[28, 28]`
         ) -> Tensor: # a boolean, or `[n]` booleans
     "True where image `x` (or each image of a stack `x`) is closer, by `mnist_distance`, to `mean3` than to `mean7`"
-    _check_images(x, 'x')
-    _check_images(mean3, 'mean3', ranks=(2,)); _check_images(mean7, 'mean7', ranks=(2,))
+    _check_images(x, 'x', 'is_3')
+    _check_images(mean3, 'mean3', 'is_3', ranks=(2,)); _check_images(mean7, 'mean7', 'is_3', ranks=(2,))
     return mnist_distance(x, mean3) < mnist_distance(x, mean7)
 
 # %% ../nbs/01_baseline.ipynb #a13b0657
-def _as_stack(x, name:str) -> Tensor:
+def _as_stack(x, name:str, who:str) -> Tensor:
     "`x` as a non-empty stack of images `[n, 28, 28]`, accepting flattened rows `[n, 784]` too"
     if isinstance(x, Tensor) and x.ndim == 2 and x.shape[1] == 28*28: x = x.view(-1, 28, 28)
-    _check_images(x, name, ranks=(3,))
-    if len(x) == 0: raise ValueError(f"{name} is empty: it holds no images")
+    _check_images(x, name, who, ranks=(3,))
+    if len(x) == 0: raise ValueError(f"{who}: {name} is empty: it holds no images")
     return x
+
+def _baseline(stacks, names, who:str) -> tuple:
+    "`baseline_accuracy` of the four `stacks`, checked under their `names` for the function `who`"
+    train_pos, train_neg, valid_pos, valid_neg = (_as_stack(x, name, who) for x, name in zip(stacks, names))
+    ideal_pos, ideal_neg = ideal_digit(train_pos), ideal_digit(train_neg)
+    acc_pos = is_3(valid_pos, ideal_pos, ideal_neg).float().mean().item()
+    acc_neg = (~is_3(valid_neg, ideal_pos, ideal_neg)).float().mean().item()
+    return round(acc_pos, 4), round(acc_neg, 4), round((acc_pos + acc_neg) / 2, 4)
 
 # %% ../nbs/01_baseline.ipynb #0965423d
 def baseline_accuracy(train_pos:Tensor, # training images of the positive class (the 3s), `[n, 28, 28]` or `[n, 784]`
@@ -66,11 +75,8 @@ def baseline_accuracy(train_pos:Tensor, # training images of the positive class 
                       valid_neg:Tensor, # validation images of the negative class
                      ) -> tuple: # `(acc_pos, acc_neg, mean)`, rounded to 4 places
     "Pixel-similarity accuracy on `valid_pos` and `valid_neg`, from the ideal images of `train_pos` and `train_neg`"
-    ideal_pos = ideal_digit(_as_stack(train_pos, 'train_pos'))
-    ideal_neg = ideal_digit(_as_stack(train_neg, 'train_neg'))
-    acc_pos = is_3(_as_stack(valid_pos, 'valid_pos'), ideal_pos, ideal_neg).float().mean().item()
-    acc_neg = (~is_3(_as_stack(valid_neg, 'valid_neg'), ideal_pos, ideal_neg)).float().mean().item()
-    return round(acc_pos, 4), round(acc_neg, 4), round((acc_pos + acc_neg) / 2, 4)
+    return _baseline((train_pos, train_neg, valid_pos, valid_neg), ('train_pos', 'train_neg', 'valid_pos', 'valid_neg'),
+                     'baseline_accuracy')
 
 # %% ../nbs/01_baseline.ipynb #cfbce9e9
 def check_binary(y:Tensor, # targets: 1 for the positive class, 0 for the other, in any shape or type
@@ -104,4 +110,6 @@ def baseline_accuracy_xy(train_x:Tensor, # training inputs `[N, 784]`
                          valid_y:Tensor, # their targets
                         ) -> tuple: # `(acc_pos, acc_neg, mean)`, rounded to 4 places
     "`baseline_accuracy` from inputs and 0/1 targets, as returned by `sample_xy` or `fashion_xy`"
-    return baseline_accuracy(*_split_xy(train_x, train_y, 'train'), *_split_xy(valid_x, valid_y, 'valid'))
+    names = [f'{s}_x[{s}_y == {v}]' for s in ('train', 'valid') for v in (1, 0)]  # the rows of each class
+    return _baseline((*_split_xy(train_x, train_y, 'train'), *_split_xy(valid_x, valid_y, 'valid')), names,
+                     'baseline_accuracy_xy')

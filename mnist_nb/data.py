@@ -31,7 +31,7 @@ _all_ = ['DataSourceError', 'data_source']  # from the sources page, for `from m
 
 # %% ../nbs/00_data.ipynb #b8d32f0c
 def get_mnist_sample(offline:bool=None, # True: the offline copy; False: the download; None: `MNIST_NB_OFFLINE` decides
-                     quiet:bool=False, # print nothing, not even while the data is written
+                     quiet:bool=False, # print nothing but a note if another process's write makes it wait
                      verify:bool=False # hash every file, not only those whose size or time changed
                     ) -> Path:
     "The folder of MNIST_SAMPLE: the book's `untar_data(URLs.MNIST_SAMPLE)`, or the same files offline"
@@ -96,17 +96,16 @@ def _image_files(files) -> list:
     return [Path(f) for f in files]
 
 # %% ../nbs/00_data.ipynb #50dbee65
-_PID = os.getpid()  # the process that imported mnist_nb.data
+def _one_thread():
+    "In a forked child (its `os.register_at_fork` hook): torch on one thread, since the fork left its OpenMP threads"
+    if torch.get_num_threads() > 1: torch.set_num_threads(1)
 
-def _one_thread_after_fork():
-    "In a process forked after this module's import, run torch on one thread: its OpenMP threads died in the fork"
-    if os.getpid() != _PID and torch.get_num_threads() > 1: torch.set_num_threads(1)
+os.register_at_fork(after_in_child=_one_thread)  # in every process forked from this one from now on
 
 # %% ../nbs/00_data.ipynb #ebaec5c0
 def load_images(files # image files (a list), one folder of them, or one file
                ) -> Tensor:
     "Decode image `files` into one float tensor `[N, 28, 28]` of grey levels in [0, 1]"
-    _one_thread_after_fork()
     if not (files := _image_files(files)):
         raise ValueError("load_images got no files: is the folder empty, or the glob wrong?")
     u8, deep = np.empty((len(files), 28, 28), dtype=np.uint8), {}
@@ -147,7 +146,6 @@ def binary_xy(pos:Tensor, # images of the positive class (target 1): `[n, 28, 28
               neg:Tensor # images of the negative class (target 0)
              ) -> tuple:
     "Inputs `x [N, 784]` and targets `y [N, 1]` (1 for `pos`, 0 for `neg`) from two image stacks"
-    _one_thread_after_fork()
     pos, neg = _as_rows(pos, 'pos', 'binary_xy'), _as_rows(neg, 'neg', 'binary_xy')
     x = torch.cat([pos, neg])
     y = torch.cat([torch.ones(len(pos)), torch.zeros(len(neg))]).unsqueeze(1)
@@ -181,12 +179,11 @@ def _check_pair(pos, neg, who:str) -> tuple:
 def fashion_xy(pos:int=3, # the class with target 1 (3: dress)
                neg:int=2, # the class with target 0 (2: pullover)
                offline:bool=None, # see `get_fashion_mnist`
-               quiet:bool=False # print nothing
+               quiet:bool=False # print nothing but a note if another process's write makes it wait
               ) -> tuple:
     "`(train_x, train_y, valid_x, valid_y)` for Fashion-MNIST class `pos` (1) vs `neg` (0); default dress vs pullover"
     pos, neg = _check_pair(pos, neg, 'fashion_xy')
     fm = get_fashion_mnist(offline=offline, quiet=quiet)
-    _one_thread_after_fork()
     def pixels(x, y, c): return torch.from_numpy(x[y == c]).float()/255
     def split(x, y): return binary_xy(pixels(x, y, pos), pixels(x, y, neg))
     return (*split(fm.train_x, fm.train_y), *split(fm.test_x, fm.test_y))
@@ -202,7 +199,7 @@ def _fashion_files(pos:int, neg:int, names:list, offline, quiet:bool):
 def get_fashion_sample(pos:int=3, # the first class (3: dress)
                        neg:int=2, # the second class (2: pullover)
                        offline:bool=None, # see `get_fashion_mnist`
-                       quiet:bool=False, # print nothing, not even while the data is written
+                       quiet:bool=False, # print nothing but a note if another process's write makes it wait
                        verify:bool=False # hash every file, not only those whose size or time changed
                       ) -> Path:
     "Fashion-MNIST classes `pos` and `neg` as PNG folders `train/<class>`, `valid/<class>` (valid = the test set)"
@@ -284,8 +281,6 @@ def __len__(self:TensorDataLoader) -> int:
     return self.n//self.bs if self.drop_last else -(-self.n//self.bs)
 
 # %% ../nbs/00_data.ipynb #ff9afbf7
-_GATHER = 16  # batches gathered in one copy when shuffling
-
 def _numpy(t:Tensor):
     "A NumPy view of `t` for fast row gathers, when `t` is on the CPU in a type NumPy knows"
     return t.numpy() if t.device.type == 'cpu' and t.dtype != torch.bfloat16 else None
@@ -302,11 +297,9 @@ def __iter__(self:TensorDataLoader):
     if not self.shuffle:
         for i in range(0, end, bs): yield x[i:i+bs], y[i:i+bs]
         return
-    idx, xn, yn, step = torch.randperm(self.n, device=self.device), _numpy(x), _numpy(y), bs*_GATHER
-    for i in range(0, end, step):  # the rows of several batches in one copy, then one view per batch
-        j = idx[i:min(i + step, end)]
-        xs, ys = _take(x, xn, j), _take(y, yn, j)
-        for k in range(0, len(j), bs): yield xs[k:k+bs], ys[k:k+bs]
+    idx, xn, yn = torch.randperm(self.n, device=self.device), _numpy(x), _numpy(y)
+    for i in range(0, end, bs):  # each batch copied just before the model reads it, while it is in the cache
+        j = idx[i:i+bs]; yield _take(x, xn, j), _take(y, yn, j)
 
 # %% ../nbs/00_data.ipynb #9e5c2f69
 @patch
@@ -336,6 +329,6 @@ def tensor_dls(train_x:Tensor, # training inputs, one float32 row per item
                device=None # where to keep the data; default: fastai's `default_device()`
               ) -> DataLoaders:
     "fastai `DataLoaders` of a shuffled training and an ordered validation `TensorDataLoader`, both on `device`"
-    device = as_device(device)
+    bs, device = check_int(bs, 'bs', 'tensor_dls'), as_device(device)
     return DataLoaders(TensorDataLoader(train_x, train_y, bs, shuffle=True, device=device),
                        TensorDataLoader(valid_x, valid_y, bs, device=device), device=device)

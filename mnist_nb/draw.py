@@ -9,7 +9,7 @@ __all__ = ['ink_square', 'centre_offset', 'check_ink', 'mnist_like', 'enough_ink
            'check_draw_models', 'draw_weights', 'save_weights']
 
 # %% ../nbs/10_draw.ipynb #3e85a22a
-import base64, json, math
+import base64, json, math, os
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -29,11 +29,17 @@ def ink_square(ink:Tensor # a drawing `[H, W]`: 0 is paper, more is ink
     return sq
 
 # %% ../nbs/10_draw.ipynb #6411093c
+def _desc(t) -> str:
+    "A short description of what was given instead of a drawing: a tensor's shape and ink, or the type"
+    return f"a tensor of shape {list(t.shape)}, ink sum {float(t.sum()):g}" if isinstance(t, Tensor) else type(t).__name__
+
 def centre_offset(img:Tensor, # `[box, box]`, ink >= 0, not all paper
                   side:int # the side of the image it goes into
                  ) -> tuple: # `(top, left)`, each from 0 to `side - box`
     "Where to put `img` in a `side`x`side` image so that its centre of mass lands at the centre"
-    i = torch.arange(img.shape[0], dtype=img.dtype)
+    if not (isinstance(img, Tensor) and img.ndim == 2 and img.shape[0] == img.shape[1] and img.sum() > 0):
+        raise ValueError(f"centre_offset: img must be a square [box, box] with some ink, got {_desc(img)}")
+    side, i = check_int(side, 'side', 'centre_offset', min=img.shape[0]), torch.arange(img.shape[0], dtype=img.dtype)
     cy, cx = (img.sum(1)*i).sum()/img.sum(), (img.sum(0)*i).sum()/img.sum()
     far = side - img.shape[0]
     return tuple(int(min(far, max(0, math.floor((side - 1)/2 - c.item() + 0.5)))) for c in (cy, cx))
@@ -103,22 +109,27 @@ def check_draw_models(mean3:Tensor, # the mean 3, 784 pixels (`[28, 28]` or `[78
                       mean7:Tensor, # the mean 7, likewise
                       linear:nn.Linear, # `nn.Linear(784, 1)`, with a bias
                       net:nn.Sequential, # `nn.Sequential(nn.Linear(784, h), nn.ReLU(), nn.Linear(h, 1))`
-                      ten:nn.Sequential # `nn.Sequential(nn.Linear(784, h), nn.ReLU(), nn.Linear(h, 10))`
+                      ten:nn.Sequential, # `nn.Sequential(nn.Linear(784, h), nn.ReLU(), nn.Linear(h, 10))`
+                      who:str='check_draw_models' # the function that checks them, for the message
                      ):
     "Raise a `ValueError` naming the first of the drawing page's four models that is not of the shape it computes"
     for name, m in (('mean3', mean3), ('mean7', mean7)):
         if not (isinstance(m, Tensor) and m.numel() == 784):
-            raise ValueError(f"draw_weights: {name} must be a tensor of 784 pixels ([28, 28] or [784]), "
+            raise ValueError(f"{who}: {name} must be a tensor of 784 pixels ([28, 28] or [784]), "
                              f"got {_one_line(m)}")
     if not _is_linear(linear, 784, 1):
-        raise ValueError(f"draw_weights: linear must be nn.Linear(784, 1) with a bias, got {_one_line(linear)}")
+        raise ValueError(f"{who}: linear must be nn.Linear(784, 1) with a bias, got {_one_line(linear)}")
     for name, m, n_out in (('net', net, 1), ('ten', ten, 10)):
         h = m[0].out_features if isinstance(m, nn.Sequential) and len(m) == 3 and isinstance(m[0], nn.Linear) else None
         if not (h and _is_linear(m[0], 784, h) and isinstance(m[1], nn.ReLU) and _is_linear(m[2], h, n_out)):
-            raise ValueError(f"draw_weights: {name} must be nn.Sequential(nn.Linear(784, h), nn.ReLU(), "
+            raise ValueError(f"{who}: {name} must be nn.Sequential(nn.Linear(784, h), nn.ReLU(), "
                              f"nn.Linear(h, {n_out})), with biases, got {_one_line(m)}")
 
 # %% ../nbs/10_draw.ipynb #aa18d420
+_FORMAT = 'mnist_nb draw weights 1'  # the page's script reads this format
+_NAMES = {'mean3', 'mean7', 'linear.weight', 'linear.bias',
+          *(f'{m}.{i}.{p}' for m in ('net', 'ten') for i in (0, 2) for p in ('weight', 'bias'))}
+
 def draw_weights(mean3:Tensor, # the mean 3 of notebook 01, `[28, 28]`
                  mean7:Tensor, # the mean 7
                  linear:nn.Linear, # the linear model, `nn.Linear(784, 1)`
@@ -127,12 +138,12 @@ def draw_weights(mean3:Tensor, # the mean 3 of notebook 01, `[28, 28]`
                  about:str='' # a line saying how they were trained
                 ) -> dict:
     "The weights of the four models of the drawing page, as JSON-ready `tensors` (see `tensor_b64`)"
-    check_draw_models(mean3, mean7, linear, net, ten)
+    check_draw_models(mean3, mean7, linear, net, ten, who='draw_weights')
     tensors = {'mean3': mean3.flatten(), 'mean7': mean7.flatten(),
                'linear.weight': linear.weight, 'linear.bias': linear.bias}
     for name, m in (('net', net), ('ten', ten)):
         for i in (0, 2): tensors.update({f'{name}.{i}.weight': m[i].weight, f'{name}.{i}.bias': m[i].bias})
-    return {'format': 'mnist_nb draw weights 1', 'about': about,
+    return {'format': _FORMAT, 'about': about,
             'tensors': {k: tensor_b64(v) for k, v in tensors.items()}}
 
 # %% ../nbs/10_draw.ipynb #fadca6ec
@@ -140,8 +151,14 @@ def save_weights(weights:dict, # what `draw_weights` returned
                  folder:Path # where to write `weights.json` and `weights.js`
                 ) -> Path:
     "Write `weights` as `folder/weights.json`, and as `folder/weights.js` for pages opened from disk"
+    ok = isinstance(weights, dict) and weights.get('format') == _FORMAT and set(weights.get('tensors', {})) == _NAMES
+    if not ok:
+        got = f"keys {sorted(weights)}" if isinstance(weights, dict) else type(weights).__name__
+        raise ValueError(f"save_weights: weights must be what draw_weights returned, with its format and all "
+                         f"{len(_NAMES)} tensors; got {got}")
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(weights, separators=(',', ':'))
-    (folder/'weights.js').write_text(f'window.MNIST_NB_DRAW_WEIGHTS = {text};\n')
-    (folder/'weights.json').write_text(text)
+    for name, body in (('weights.js', f'window.MNIST_NB_DRAW_WEIGHTS = {text};\n'), ('weights.json', text)):
+        tmp = folder/f'.{name}.mnist_nb-tmp-{os.getpid()}'
+        tmp.write_text(body); tmp.replace(folder/name)   # a page never reads a half-written file
     return folder/'weights.json'

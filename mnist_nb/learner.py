@@ -9,7 +9,7 @@ __all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException',
            'DeviceCB', 'RecorderCB', 'EpochTimerCB', 'ProgressCB', 'LossNotFiniteError', 'LossGuardCB']
 
 # %% ../nbs/05_learner.ipynb #d58b6655
-import math, numbers, functools
+import math, numbers, functools, inspect
 from operator import attrgetter
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ class CancelBatchException(_Cancel): "Raised by a callback: skip the rest of thi
 # %% ../nbs/05_learner.ipynb #66a65a47
 _cancels = {'fit': (CancelFitException, fastai_cb.CancelFitException),
             'epoch': (CancelEpochException, fastai_cb.CancelEpochException),
+            'train': (fastai_cb.CancelTrainException,), 'validate': (fastai_cb.CancelValidException,),
             'batch': (CancelBatchException, fastai_cb.CancelBatchException)}
 
 # %% ../nbs/05_learner.ipynb #f1ee43f6
@@ -57,108 +58,9 @@ def with_cbs(stage:str # the stage the method runs: 'fit', 'epoch', 'train', 'va
             try: self.callback(before); f(self, *args, **kwargs); self.callback(after)
             except cancel: pass  # the stage's own cancel exception: skip `after_`, go on
             finally: self.callback(cleanup)
+        _f.__signature__ = inspect.signature(f)  # `show_doc` then documents `_f` as the method, not the bare `f`
         return _f
     return deco
-
-# %% ../nbs/05_learner.ipynb #73280bef
-class BasicLearner:
-    "Train `model` on `dls` (a training and a validation loader) to lower `loss_func`, stepping with `opt_func`"
-    def __init__(self,
-                 dls, # a training and a validation loader, e.g. `tensor_dls(...)` or fastai's `DataLoaders`
-                 model:nn.Module, # the model to train
-                 loss_func, # `loss_func(preds, targets)`, the number to lower: `mnist_loss`, `F.cross_entropy`, ...
-                 opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer: `BasicOptim`, fastai's `SGD`, ...
-                 metrics=None, # a metric `metric(preds, targets)`, or a list of them, measured on the validation set
-                 cbs=None, # callbacks to add to the standard ones: instances of `BasicCallback` subclasses
-                 quiet:bool=False, # no progress bars and no table of results
-                 device=None, # where to train; default: the data's device, or fastai's `default_device()`
-                ):
-        _check_learner(dls, model, loss_func, opt_func)
-        store_attr('dls,model,loss_func,opt_func'); self.opt, self.cbs = None, L()
-        self.add_cbs(self.default_cbs(metrics, quiet, device) + L(cbs))
-
-# %% ../nbs/05_learner.ipynb #edbffa8d
-@patch
-def default_cbs(self:BasicLearner,
-                metrics=None, # the metrics to record
-                quiet:bool=False, # leave out the progress bar
-                device=None, # where to train
-               ) -> L:
-    "The standard callbacks: `DeviceCB`, `RecorderCB`, `EpochTimerCB`, `LossGuardCB`, and `ProgressCB` unless `quiet`"
-    cbs = DeviceCB(device), RecorderCB(*listify(metrics)), EpochTimerCB(), LossGuardCB()
-    return L(cbs) if quiet else L(*cbs, ProgressCB())
-
-# %% ../nbs/05_learner.ipynb #45579efe
-@patch
-def add_cbs(self:BasicLearner, cbs): # a callback or a list of them
-    "Add the callbacks `cbs`; each becomes the attribute `self.<cb.name>`"
-    for cb in L(cbs): _check_cb(cb, self); self.cbs.append(cb); setattr(self, cb.name, cb)
-    self._events = {}
-
-# %% ../nbs/05_learner.ipynb #979fd680
-@patch
-def callback(self:BasicLearner, event:str): # the name of the event, e.g. `'after_batch'`
-    "Call the method `event` of every callback that has one, in increasing `order`"
-    if (fs := self._events.get(event)) is None:  # worked out once per event, until the callbacks change
-        cbs = sorted(self.cbs, key=attrgetter('order'))
-        fs = self._events[event] = [getattr(cb, event) for cb in cbs if hasattr(cb, event)]
-    for f in fs: f(self)
-
-# %% ../nbs/05_learner.ipynb #83fe3318
-@patch
-def fit(self:BasicLearner,
-        n_epoch:int, # how many epochs: passes over the training data, each followed by a validation
-        lr:float, # the learning rate, a positive number
-       ):
-    "Train for `n_epoch` epochs with learning rate `lr`, validating after each"
-    self.n_epoch, self.lr = check_int(n_epoch, 'n_epoch', 'BasicLearner.fit', min=0), check_lr(lr, 'BasicLearner.fit')
-    if self.opt is None: self.opt = self.opt_func(list(self.model.parameters()), self.lr)
-    else: _set_lr(self.opt, self.lr)  # a second `fit` goes on with the same optimizer, as fastai's
-    self._events = {}; self._fit()
-
-# %% ../nbs/05_learner.ipynb #a4494d09
-@patch
-@with_cbs('fit')
-def _fit(self:BasicLearner):
-    for self.epoch in range(self.n_epoch): self._one_epoch()
-
-# %% ../nbs/05_learner.ipynb #407c6702
-def _set_lr(opt, lr:float):
-    "Set the learning rate of `opt`: fastai's `Optimizer`, a PyTorch optimizer, or one with an `lr` like `BasicOptim`"
-    if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
-    elif hasattr(opt, 'param_groups'):
-        for g in opt.param_groups: g['lr'] = lr
-    else: opt.lr = lr
-
-# %% ../nbs/05_learner.ipynb #a30e7a74
-@patch
-@with_cbs('epoch')
-def _one_epoch(self:BasicLearner): self.one_epoch(True); self.one_epoch(False)
-
-# %% ../nbs/05_learner.ipynb #612de8f0
-@patch
-def one_epoch(self:BasicLearner,
-              training:bool, # a training pass (with steps) or a validation pass
-              dl=None, # the loader; default: the training or the validation loader of `dls`
-             ):
-    "One pass over `dl`, stepping when `training`"
-    self.training, self.dl = training, (dl if dl is not None else self.dls[0] if training else self.dls[1])
-    self.model.train(training)
-    with torch.set_grad_enabled(training): (self._train if training else self._validate)()
-
-# %% ../nbs/05_learner.ipynb #f485a1fc
-def _batches(self:BasicLearner):
-    for self.iter, (self.xb, self.yb) in enumerate(self.dl): self.one_batch()
-BasicLearner._train, BasicLearner._validate = with_cbs('train')(_batches), with_cbs('validate')(_batches)
-
-# %% ../nbs/05_learner.ipynb #52a3a8b3
-@patch
-@with_cbs('batch')
-def one_batch(self:BasicLearner):
-    "Predict, measure the loss and, when training, step down its gradient"
-    self.preds = self.model(self.xb)
-    self.loss = self.loss_func(self.preds, self.yb)
-    if self.training: self.loss.backward(); self.opt.step(); self.opt.zero_grad()
 
 # %% ../nbs/05_learner.ipynb #3601d094
 def _check_dl(dl, which:str, who:str='BasicLearner'):
@@ -212,6 +114,95 @@ def _check_cb(cb, learn):
         has = f"a callback {type(old).__name__}" if isinstance(old, BasicCallback) else f"an attribute {cb.name!r}"
         raise ValueError(f"BasicLearner: {type(cb).__name__} would be learn.{cb.name}, but the learner has {has} "
                          "there already: give the class another name")
+
+# %% ../nbs/05_learner.ipynb #73280bef
+class BasicLearner:
+    "Train `model` on `dls` (a training and a validation loader) to lower `loss_func`, stepping with `opt_func`"
+    def __init__(self,
+                 dls, # a training and a validation loader, e.g. `tensor_dls(...)` or fastai's `DataLoaders`
+                 model:nn.Module, # the model to train
+                 loss_func, # `loss_func(preds, targets)`, the number to lower: `mnist_loss`, `F.cross_entropy`, ...
+                 opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer: `BasicOptim`, fastai's `SGD`, ...
+                 metrics=None, # a metric `metric(preds, targets)`, or a list of them, measured on the validation set
+                 cbs=None, # callbacks to add to the standard ones: instances of `BasicCallback` subclasses
+                 quiet:bool=False, # no progress bars and no table of results
+                 device=None, # where to train; default: the data's device, or fastai's `default_device()`
+                ):
+        _check_learner(dls, model, loss_func, opt_func)
+        store_attr('dls,model,loss_func,opt_func'); self.opt, self.cbs = None, L()
+        self.add_cbs(self.default_cbs(metrics, quiet, device) + L(cbs))
+
+# %% ../nbs/05_learner.ipynb #45579efe
+@patch
+def add_cbs(self:BasicLearner, cbs): # a callback or a list of them
+    "Add the callbacks `cbs`; each becomes the attribute `self.<cb.name>`"
+    for cb in L(cbs): _check_cb(cb, self); self.cbs.append(cb); setattr(self, cb.name, cb)
+    self._events = {}
+
+# %% ../nbs/05_learner.ipynb #979fd680
+@patch
+def callback(self:BasicLearner, event:str): # the name of the event, e.g. `'after_batch'`
+    "Call the method `event` of every callback that has one, in increasing `order`"
+    if (fs := self._events.get(event)) is None:  # worked out once per event, until the callbacks change
+        cbs = sorted(self.cbs, key=attrgetter('order'))
+        fs = self._events[event] = [getattr(cb, event) for cb in cbs if hasattr(cb, event)]
+    for f in fs: f(self)
+
+# %% ../nbs/05_learner.ipynb #52a3a8b3
+@patch
+@with_cbs('batch')
+def one_batch(self:BasicLearner):
+    "Predict, measure the loss and, when training, step down its gradient"
+    self.preds = self.model(self.xb)
+    self.loss = self.loss_func(self.preds, self.yb)
+    if self.training: self.loss.backward(); self.opt.step(); self.opt.zero_grad()
+
+# %% ../nbs/05_learner.ipynb #f485a1fc
+def _batches(self:BasicLearner):
+    for self.iter, (self.xb, self.yb) in enumerate(self.dl): self.one_batch()
+BasicLearner._train, BasicLearner._validate = with_cbs('train')(_batches), with_cbs('validate')(_batches)
+
+# %% ../nbs/05_learner.ipynb #612de8f0
+@patch
+def one_epoch(self:BasicLearner,
+              training:bool, # a training pass (with steps) or a validation pass
+              dl=None, # the loader; default: the training or the validation loader of `dls`
+             ):
+    "One pass over `dl`, stepping when `training`"
+    self.training, self.dl = training, (dl if dl is not None else self.dls[0] if training else self.dls[1])
+    self.model.train(training)
+    with torch.set_grad_enabled(training): (self._train if training else self._validate)()
+
+# %% ../nbs/05_learner.ipynb #a30e7a74
+@patch
+@with_cbs('epoch')
+def _one_epoch(self:BasicLearner): self.one_epoch(True); self.one_epoch(False)
+
+# %% ../nbs/05_learner.ipynb #a4494d09
+@patch
+@with_cbs('fit')
+def _fit(self:BasicLearner):
+    for self.epoch in range(self.n_epoch): self._one_epoch()
+
+# %% ../nbs/05_learner.ipynb #407c6702
+def _set_lr(opt, lr:float):
+    "Set the learning rate of `opt`: fastai's `Optimizer`, a PyTorch optimizer, or one with an `lr` like `BasicOptim`"
+    if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
+    elif hasattr(opt, 'param_groups'):
+        for g in opt.param_groups: g['lr'] = lr
+    else: opt.lr = lr
+
+# %% ../nbs/05_learner.ipynb #83fe3318
+@patch
+def fit(self:BasicLearner,
+        n_epoch:int, # how many epochs: passes over the training data, each followed by a validation
+        lr:float, # the learning rate, a positive number
+       ):
+    "Train for `n_epoch` epochs with learning rate `lr`, validating after each"
+    self.n_epoch, self.lr = check_int(n_epoch, 'n_epoch', 'BasicLearner.fit', min=0), check_lr(lr, 'BasicLearner.fit')
+    if self.opt is None: self.opt = self.opt_func(list(self.model.parameters()), self.lr)
+    else: _set_lr(self.opt, self.lr)  # a second `fit` goes on with the same optimizer, as fastai's
+    self._events = {}; self._fit()
 
 # %% ../nbs/05_learner.ipynb #43e1d5a2
 def _check_input(xb:Tensor, model:nn.Module):
@@ -267,19 +258,23 @@ class RecorderCB(BasicCallback):
         self.names = ['train_loss', 'valid_loss', *self.metrics.map(_name)]
     def before_fit(self, learn): self.values, self.losses = [], []
     def before_train(self, learn): self._losses, self._sizes = [], []
-    def before_validate(self, learn): self._sums, self._n = [0.]*(len(self.metrics) + 1), 0
-    def after_batch(self, learn):  # a training loss kept as it is; validation loss and metrics added up, times the size
+    def before_validate(self, learn): self._vals, self._ns = [], []
+    def after_batch(self, learn):  # the batch's loss, or its validation loss and metrics, kept with its size
         n = learn.yb.shape[0]
         if learn.training: self._losses.append(learn.loss.detach()); self._sizes.append(n); return
-        vals = [learn.loss.detach(), *(_one_number(m(learn.preds, learn.yb), m) for m in self.metrics)]
-        self._sums, self._n = [s + v*n for s, v in zip(self._sums, vals)], self._n + n
+        self._vals.append([learn.loss.detach(), *[_one_number(m(learn.preds, learn.yb), m) for m in self.metrics]])
+        self._ns.append(n)
     def __repr__(self): return f"RecorderCB({self.names}, {len(self.values)} epochs)"
 
 # %% ../nbs/05_learner.ipynb #0157e4eb
 @patch
 def valid_results(self:RecorderCB) -> list:
     "`[valid_loss, *metrics]` of the last pass over a validation loader; NaN if it measured no batch"
-    return [float(s/self._n) if self._n else math.nan for s in self._sums]
+    if not self._ns: return [math.nan]*(len(self.metrics) + 1)
+    dev = self._vals[0][0].device  # the loss's: a metric's Python number goes there too
+    v = torch.stack([torch.stack([torch.as_tensor(x, device=dev).reshape(()).float() for x in r]) for r in self._vals])
+    n = torch.tensor(self._ns, device=dev, dtype=torch.float32)
+    return ((v*n[:, None]).sum(0)/n.sum()).tolist()
 
 # %% ../nbs/05_learner.ipynb #6986d15d
 @patch
@@ -347,6 +342,7 @@ def cleanup_train(self:ProgressCB, learn):
     "Close the bar over the batches"
     if self.pbar: self.pbar.on_iter_end(); self.pbar = None
 
+# %% ../nbs/05_learner.ipynb #1a806681
 @patch
 def cleanup_fit(self:ProgressCB, learn):
     "Close the bar over the epochs"
@@ -416,15 +412,6 @@ class LossGuardCB(BasicCallback):
             raise LossNotFiniteError(f"the validation loss is {valid} after epoch {learn.epoch}, while the training "
                                      f"loss is {train:.4g}: {_why_not_finite(learn, False)}")
 
-# %% ../nbs/05_learner.ipynb #3436aab8
-@patch
-def after_batch(self:LossGuardCB, learn):
-    "Count the batch; check the training loss of the first batch, and then about ten times an epoch"
-    self.seen[learn.training] += 1
-    if learn.training and (self.first is None or (learn.iter+1) % self.every == 0):
-        at = f"the training loss at batch {learn.iter+1} of {len(learn.dl)} in epoch {learn.epoch}"
-        self._check(learn, float(learn.loss.detach()), at, learn.preds)
-
 # %% ../nbs/05_learner.ipynb #5881e698
 @patch
 def _check(self:LossGuardCB, learn, v:float, at:str, preds=None):
@@ -438,6 +425,26 @@ def _check(self:LossGuardCB, learn, v:float, at:str, preds=None):
     elif v > self.max_ratio*self.first:
         raise LossNotFiniteError(f"{at} is {v:.3g}, over {self.max_ratio:g} times its value at the start of training "
                                  f"({self.first:.3g}), so training stopped: it is diverging. {_lr_advice(learn)}.")
+
+# %% ../nbs/05_learner.ipynb #3436aab8
+@patch
+def after_batch(self:LossGuardCB, learn):
+    "Count the batch; check the training loss of the first batch, and then about ten times an epoch"
+    self.seen[learn.training] += 1
+    if learn.training and (self.first is None or (learn.iter+1) % self.every == 0):
+        at = f"the training loss at batch {learn.iter+1} of {len(learn.dl)} in epoch {learn.epoch}"
+        self._check(learn, float(learn.loss.detach()), at, learn.preds)
+
+# %% ../nbs/05_learner.ipynb #edbffa8d
+@patch
+def default_cbs(self:BasicLearner,
+                metrics=None, # the metrics to record
+                quiet:bool=False, # leave out the progress bar
+                device=None, # where to train
+               ) -> L:
+    "The standard callbacks: `DeviceCB`, `RecorderCB`, `EpochTimerCB`, `LossGuardCB`, and `ProgressCB` unless `quiet`"
+    cbs = DeviceCB(device), RecorderCB(*listify(metrics)), EpochTimerCB(), LossGuardCB()
+    return L(cbs) if quiet else L(*cbs, ProgressCB())
 
 # %% ../nbs/05_learner.ipynb #f6945cc6
 @patch

@@ -15,17 +15,22 @@ import matplotlib.pyplot as plt
 from .utils import check_int, check_real
 
 # %% ../nbs/08_all_digits.ipynb #0fa92b97
+def _check_logits(x, who:str):
+    "A clear error unless `x` is a float tensor of logits with at least one axis"
+    if not isinstance(x, Tensor) or x.ndim == 0 or not x.is_floating_point():
+        raise TypeError(f"{who}: x must be a float tensor of logits with at least one axis, got {x!r:.60}")
+
 def log_softmax(x:Tensor, # logits, one row per item
                ) -> Tensor: # the log-probabilities, same shape as `x`
     "Log of the softmax of `x` over its last axis, computed stably by first subtracting each row's maximum"
-    if not isinstance(x, Tensor) or x.ndim == 0 or not x.is_floating_point():
-        raise TypeError(f"log_softmax: x must be a float tensor of logits with at least one axis, got {x!r:.60}")
+    _check_logits(x, 'log_softmax')
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
 def softmax(x:Tensor, # logits, one row per item
            ) -> Tensor: # probabilities: positive, each row sums to 1
     "Softmax of `x` over its last axis, stable for large `x`"
+    _check_logits(x, 'softmax')
     return log_softmax(x).exp()
 
 # %% ../nbs/08_all_digits.ipynb #90e32bd4
@@ -145,7 +150,7 @@ def plot_confusion_matrix(cm:Tensor, # counts `[C, C]` from `confusion_matrix`
     for i in range(n):
         for j in range(n):
             v = cm[i, j].item()
-            if v: ax.text(j, i, v, ha='center', va='center', fontsize=8, color='white' if v > thresh else 'black')
+            if v: ax.text(j, i, v, ha='center', va='center', fontsize=10, color='white' if v > thresh else 'black')
     ax.set(xticks=range(n), yticks=range(n), xticklabels=classes, yticklabels=classes,
            xlabel='predicted', ylabel='actual', title=title)
     return ax
@@ -187,10 +192,11 @@ def show_misclassified(x:Tensor, # the images, as rows of 784 pixels
                        preds:Tensor, # logits `[N, C]` for `x`
                        targets:Tensor, # class indices `[N]`
                        n:int=18, # how many images at most
-                       nrows:int=2, # rows of the grid
+                       nrows:int=3, # rows of the grid
                        imsize:float=1.3, # size of each image, in inches
                       ) -> Tensor: # the indices of the images shown
     "Show the `n` misclassified images of `x` with the largest loss, titled prediction (probability) / actual"
+    _check_class_targets(preds, targets, 'show_misclassified')
     n, nrows, imsize = _check_grid(x, preds, n, nrows, imsize)
     _, idx = top_losses(preds, targets)
     idx = idx[preds.argmax(-1)[idx] != targets[idx]][:n]
@@ -200,6 +206,6 @@ def show_misclassified(x:Tensor, # the images, as rows of 784 pixels
     for ax in axs.flat: ax.axis('off')
     for ax, i in zip(axs.flat, idx):
         ax.imshow(x[i].view(28, 28).cpu().numpy(), cmap='Greys')
-        ax.set_title(f"{preds[i].argmax().item()} ({probs[i].max():.2f}) / {targets[i].item()}", fontsize=9)
+        ax.set_title(f"{preds[i].argmax().item()} ({probs[i].max():.2f}) / {targets[i].item()}", fontsize=10)
     fig.tight_layout()
     return idx

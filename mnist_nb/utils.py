@@ -6,13 +6,14 @@ Docs: https://mnist-nb.github.io/mnist_nb/utils.html.md"""
 
 # %% auto #0
 __all__ = ['REPO_URL', 'DOCS_URL', 'BOOK', 'check_int', 'check_index', 'check_lr', 'check_real', 'dtype_hint', 'as_device',
-           'Timer', 'call_args']
+           'Timer', 'seeded', 'call_args']
 
 # %% ../nbs/14_utils.ipynb #af0cf761
-import inspect, math, numbers, time
-import torch
+import inspect, math, numbers, random, time
+from contextlib import contextmanager
+import numpy as np, torch
 from fastcore.basics import AttrDict, patch
-from fastai.torch_core import default_device
+from fastai.torch_core import default_device, set_seed
 
 # %% ../nbs/14_utils.ipynb #a971818e
 REPO_URL = 'https://github.com/mnist-nb/mnist_nb'  # the repository on GitHub
@@ -132,9 +133,19 @@ def best(cls:Timer,
          n:int=3 # how many times each one runs
         ):
     "Shortest of `n` timings of each function in `fs`, taking turns so that all see the same load"
-    d = fs if isinstance(fs, dict) else {None: fs}
+    d, n = (fs if isinstance(fs, dict) else {None: fs}), check_int(n, 'n', 'Timer.best')
     res = {k: min(v) for k, v in cls.runs(d, n).items()}
     return res if isinstance(fs, dict) else res[None]
+
+# %% ../nbs/14_utils.ipynb #86bca2d0
+@contextmanager
+def seeded(seed:int # the seed given to fastai's `set_seed` for the block
+          ):
+    "Run a `with` block from `set_seed(seed)`, then put back the random states of Python, NumPy and PyTorch"
+    seed, py, npy = check_int(seed, 'seed', 'seeded', min=0), random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=range(torch.cuda.device_count())):
+        try: set_seed(seed); yield
+        finally: random.setstate(py); np.random.set_state(npy)
 
 # %% ../nbs/14_utils.ipynb #cac1924c
 def call_args(f, # the function called; its signature gives the parameters and their defaults

@@ -18,8 +18,8 @@ Every page, at 1400 px (desktop):
 At 390x844 (a phone): the sidebar folded behind a button that opens it, the title near the top, nothing wider than
 the screen. Across the site: dark mode toggles, long epoch tables fold, links to fastai's and PyTorch's docs,
 llms.txt; README.md, rendered by markdown-it-py as GitHub does: no raw HTML/CSS, the quick start before the path
-through the chapter. Screenshots of each page at both widths go to artifacts/screenshots/. Problems of the kinds
-in `PENDING` (the notebooks' content, being fixed) are printed as pending, not failed.
+through the chapter. Figure text set in the code (`fontsize=`) is 10 pt or more in every notebook and module.
+Screenshots of each page at both widths go to artifacts/screenshots/.
 
 Page checks: tools/browser_pages.py checks the pages with widgets (draw, slips, play); `main` merges its `CHECKS`
 (page name, the file name without .html -> check) into `PAGE_CHECKS`. `check(driver, base_url)` runs after the
@@ -32,21 +32,18 @@ import urllib.error, urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urldefrag, urlparse
 from selenium.webdriver.common.by import By
+from mnist_nb.utils import REPO_URL, Timer
 
 ROOT = Path(__file__).resolve().parent.parent
 NBS, SITE, SHOTS = ROOT/'nbs', ROOT/'_docs', ROOT/'artifacts'/'screenshots'
 DESKTOP, PHONE, PHONE_HEIGHT, MAX_HEIGHT = 1400, 390, 844, 30000
 MIN_TEXT_PX, MAX_EPOCH_ROWS = 9.5, 12
-LINKS_OUT = {'repository': 'https://github.com/mnist-nb/mnist_nb',
-             'report an issue': 'https://github.com/mnist-nb/mnist_nb/issues',
+LINKS_OUT = {'repository': REPO_URL, 'report an issue': f'{REPO_URL}/issues',
              'fastbook chapter 4': 'https://github.com/fastai/fastbook/blob/master/04_mnist_basics.ipynb',
              'course lesson': 'https://course.fast.ai/Lessons/lesson3.html'}
 SEARCH_TERM, SEARCH_PAGE, SEARCH_ANCHOR = 'mnist_loss', 'linear.html', 'mnist_loss'
 ERROR_RE = re.compile(r'Traceback \(most recent call last\)|^Traceback|\b[A-Z]\w*(?:Error|Exception):', re.M)
 MACHINE_PATH_RE = re.compile(r'(?<![\w.])/(?:root|home|tmp|work)/[\w.-]+|\.fastai/(?:data|archive)')
-# Kinds of problems of a page's own content (its notebook), reported as "pending" instead of failing while the
-# notebooks that issue 14 reviewed are being fixed by their owners; empty it once every notebook has its fix.
-PENDING = {'alt text', 'machine path', 'raw markdown', 'signature'}
 PAGE_CHECKS = {}   # page name (file name without .html) -> check(driver, base_url) -> its problems
 
 # ---- the project's facts --------------------------------------------------------------------------------------
@@ -329,18 +326,17 @@ def check_links(r, base, own, order, nb):
     return out + ([] if r['colab'] == want else [f"'Open in Colab' links {r['colab']}, expected {want}"])
 
 def check_desktop(driver, base, page, nb, order, anchors):
-    "Open `page` at 1400 px: (problems, pending, info, what the page shows)"
+    "Open `page` at 1400 px: (problems, info, what the page shows)"
     open_page(driver, urljoin(base, page), DESKTOP)
     r = driver.execute_script(PAGE_JS)
     own = (yml_value(NBS/'nbdev.yml', 'site-url') or '').rstrip('/') + '/'
-    kinds = check_content(r, base, page)
-    problems = [m for k, m in kinds if k not in PENDING]
+    problems = [m for _, m in check_content(r, base, page)]
     problems += check_links(r, base, own, order, nb) + too_wide(driver, f'at {DESKTOP} px')
     if (missing := driver.execute_script(SOURCE_JS, sorted(anchors.get(page, {})))):
         problems.append(f"API entries without a source link: {', '.join(missing[:6])}")
     problems += console_problems(driver, base) + check_search(driver, base, page)
     info = dict(title=r['h1'] or r['title'], images=len(r['images']), cells=r['cells'], api=len(r['api']), toc=r['toc'])
-    return problems, [m for k, m in kinds if k in PENDING], info, r
+    return problems, info, r
 
 def check_search(driver, base, page):
     "Type the search term into quarto's search box: its API entry must be listed, and clicking it land on it"
@@ -421,12 +417,23 @@ def check_site(driver, base, docs_links):
     if folded[:3] != ['0', '1', '2'] or folded[-3:] != ['37', '38', '39'] or len(folded) != 7 or n_all != 40:
         problems.append(f'a 40-epoch table is not folded to its first and last epochs, or does not unfold: '
                         f'{folded}, {n_all}')
-    for host in ('docs.fast.ai', 'pytorch.org') if docs_links is not None else ():   # None: not every page seen
-        if not any(host in h for h in docs_links):
-            problems.append(f'no page links a name to its docs on {host} (nbdev doc links)')
-    if (NBS/'llms.txt').exists() and http_status(base + 'llms.txt') != 200:
-        problems.append('nbdev-export wrote nbs/llms.txt, but the site does not serve /llms.txt')
-    return problems
+    for url in ('docs.fast.ai/', 'pytorch.org/docs/stable/generated/torch.nn.Linear') if docs_links is not None else ():
+        if not any(url in h for h in docs_links):   # docs_links None: not every page was seen
+            problems.append(f'no page links a name to its docs at {url} (nbdev links; nn.Linear by site_post.py)')
+    try: served = urllib.request.urlopen(base + 'llms.txt', timeout=10).read().decode()
+    except (OSError, ValueError) as e: served = f'({why(e)})'
+    if served != (NBS/'llms.txt').read_text() or not served.startswith('# mnist_nb'):
+        problems.append(f"the site's llms.txt is not the one nbdev-export writes from index.ipynb: {served[:60]!r}")
+    return problems + small_fonts()
+
+FONTSIZE_RE = re.compile(r"fontsize\s*=\s*(?:(\d+(?:\.\d+)?)|'(x{0,2}-?small)')")
+
+def small_fonts():
+    "Figure text that the code sets below 10 pt, in the notebooks' code cells and in the library"
+    srcs = [(nb.name, ''.join(c['source'])) for nb in notebooks() for c in json.loads(nb.read_text())['cells']
+            if c['cell_type'] == 'code'] + [(f.name, f.read_text()) for f in (ROOT/'mnist_nb').glob('*.py')]
+    return [f"figure text below 10 pt in {name}: {m[0]}" for name, src in srcs for m in FONTSIZE_RE.finditer(src)
+            if m[2] or float(m[1]) < 10]
 
 # ---- README.md ------------------------------------------------------------------------------------------------
 README_CSS = ('body{font:16px/1.5 -apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:880px;margin:2rem auto;'
@@ -465,11 +472,10 @@ def why(e):
     "An exception in one line"
     return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}"
 
-def report(name, problems, pending=(), line=''):
+def report(name, problems, line=''):
     "Print a page's result; True when it passed"
     print(f'[browser] FAIL {name}' if problems else f'[browser] ok   {name:16} {line}', flush=True)
     for p in problems: note(f'- {p}')
-    for p in pending: note(f"pending (the notebook's fix): {p}")
     return not problems
 
 def run_check(check, driver, base):
@@ -481,10 +487,10 @@ def run_check(check, driver, base):
     return problems
 
 def check_page(driver, base, page, nb, order, anchors):
-    "The page's common checks at both widths, its screenshots, its page check: (problems, pending, info, links out)"
-    problems, pending, info, out, stem = [], [], None, [], Path(page).stem
+    "The page's common checks at both widths, its screenshots, its page check: (problems, info, links out)"
+    problems, info, out, stem = [], None, [], Path(page).stem
     try:
-        problems, pending, info, r = check_desktop(driver, base, page, nb, order, anchors)
+        problems, info, r = check_desktop(driver, base, page, nb, order, anchors)
         out = [o['href'] for o in r['out']]
         open_page(driver, urljoin(base, page), DESKTOP)
         screenshot(driver, f'{stem}-desktop.png', DESKTOP)
@@ -492,23 +498,23 @@ def check_page(driver, base, page, nb, order, anchors):
         screenshot(driver, f'{stem}-phone.png', PHONE)
     except Exception as e: problems.append(f'could not be checked: {why(e)}')
     if stem in PAGE_CHECKS: problems += run_check(PAGE_CHECKS[stem], driver, base)
-    return problems + network_problems(driver, base) + console_problems(driver, base), pending, info, out
+    return problems + network_problems(driver, base) + console_problems(driver, base), info, out
 
 def check_all(driver, base, pages, nbs, full):
     "Every page's checks, the registered page checks, the site's (README.md's when `full`): {name: passed}"
     order, anchors = [page_name(nb) for nb in notebooks()], api_anchors()
     results, docs_links = {}, []
     for page in pages:
-        t0 = time.time()
+        t = Timer().start()
         network_problems(driver, base)
-        problems, pending, info, out = check_page(driver, base, page, nbs[page], order, anchors)
+        problems, info, out = check_page(driver, base, page, nbs[page], order, anchors)
         docs_links += out
         line = info and (f"{info['title'][:40]!r:44} {info['images']:3} images {info['cells']:3} cells "
-                         f"{info['api']:3} API links {info['toc']:2} toc  {time.time() - t0:4.1f} s")
-        results[page] = report(page, list(dict.fromkeys(problems)), pending, line)
+                         f"{info['api']:3} API links {info['toc']:2} toc  {t.stop():4.1f} s")
+        results[page] = report(page, list(dict.fromkeys(problems)), line)
     for name, check, line in [('dark mode', check_dark_mode, 'toggled and back'),
                               ('the whole site', lambda d, b: check_site(d, b, docs_links if full else None),
-                               'long epoch tables folded; links to the docs of fastai and PyTorch; llms.txt'),
+                               'epoch tables folded; links to the docs of fastai and PyTorch; llms.txt; fonts'),
                               *([('README.md', check_readme, 'rendered by markdown-it-py')] if full else [])]:
         results[name] = report(name, run_check(check, driver, base) + network_problems(driver, base), line=line)
     return results
@@ -544,7 +550,7 @@ def main():
     profile = tempfile.mkdtemp(prefix='mnist_nb-chromium-')
     print(f'[browser] {len(pages)} pages of {os.path.relpath(SITE, ROOT)}/ served at {base}, opened in {chrome} '
           '(headless)', flush=True)
-    t_start, driver, results = time.time(), None, {f'{p} (not built)': False for p in missing}
+    t, driver, results = Timer().start(), None, {f'{p} (not built)': False for p in missing}
     if missing: print(f'[browser] FAIL pages missing from the site: {missing}')
     try:
         driver = make_driver(chrome, chromedriver, profile)
@@ -554,7 +560,7 @@ def main():
         server.shutdown(); server.server_close()
         shutil.rmtree(profile, ignore_errors=True)
     print(f'[browser] screenshots (desktop {DESKTOP} px, phone {PHONE}x{PHONE_HEIGHT}) in '
-          f'{os.path.relpath(SHOTS, ROOT)}/; {time.time() - t_start:.0f} s')
+          f'{os.path.relpath(SHOTS, ROOT)}/; {t.stop():.0f} s')
     failed = [n for n, ok in results.items() if not ok]
     print(f'browser test: {len(results) - len(failed)} passed, {len(failed)} failed'
           + (f": {', '.join(failed)}" if failed else ''))

@@ -1,13 +1,16 @@
 """quarto's post-render step (nbs/_quarto.yml: `post-render`), run in `_proc/` with the pages it wrote listed in
 QUARTO_PROJECT_OUTPUT_FILES, so that the site reads offline and search finds the API. For each HTML page:
   - the <script> tags quarto adds for Jupyter widgets (require.js and jQuery from cdnjs) go: no page has a widget;
-  - nbdev's links to the site's own address (`https://<host>/linear.html#mnist_loss`) become in-site links.
+  - nbdev's links to the site's own address (`https://<host>/linear.html#mnist_loss`) become in-site links;
+  - PyTorch's short names in inline code, `nn.Linear` and `F.relu`, link to PyTorch's docs, as nbdev links
+    `torch.nn.Linear` (nbdev-pytorch's index knows only the full names).
 Then search.json gets one entry per public name of the library (its `_modidx.py`) that has a section on its page:
 quarto indexes level-2 sections only, and nbdev's `show_doc` entries are level 3.
 """
 import ast, html, json, os, re, sys
 from html.parser import HTMLParser
 from pathlib import Path
+from nbdev.doclinks import NbdevLookup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,9 +36,19 @@ def output_files(project):
     return [f for f in files if f.suffix == '.html' and f.is_file()]
 
 
-def fix_page(html, own, pages):
-    "`html` without the widget tags, its links to `own` site's existing `pages` made relative"
-    html = WIDGET_TAGS.sub('', html)
+TORCH_SHORT = re.compile(r'(?<!">)(?<!<pre>)<code>((?:nn|F)\.\w+)(\(\))?</code>')
+
+def torch_links(html, lookup):
+    "`html` with each `nn.X` and `F.x` in inline code, not yet a link, linked to PyTorch's docs of `torch.nn.X`"
+    def link(m):
+        url = lookup[re.sub(r'^(?:F|nn)\.', lambda p: 'torch.nn.functional.' if p[0] == 'F.' else 'torch.nn.', m[1])]
+        return f'<a href="{url if isinstance(url, str) else url[0]}">{m[0]}</a>' if url else m[0]
+    return TORCH_SHORT.sub(link, html)
+
+
+def fix_page(html, own, pages, lookup):
+    "`html` without the widget tags, with PyTorch's short names linked, its links to `own` site's `pages` relative"
+    html = torch_links(WIDGET_TAGS.sub('', html), lookup)
     if own:
         def rel(m):
             page = m[2].split('#', 1)[0]
@@ -54,7 +67,7 @@ def api_anchors():
         for full, (url, _) in syms.items():
             page, _, anchor = url.partition('#')
             name = full.split('.', 2)[-1]   # `mnist_nb.linear.mnist_loss` -> `mnist_loss`, methods keep their class
-            if anchor and not any(part.startswith('_') for part in name.split('.')): res.setdefault(page, {})[anchor] = name
+            if anchor and not any(p.startswith('_') for p in name.split('.')): res.setdefault(page, {})[anchor] = name
     return res
 
 
@@ -100,14 +113,15 @@ def main(project='.'):
     files = output_files(project)
     own = site_url(project)
     pages = {f.name for f in files} | {f.name for d in {f.parent for f in files} for f in d.glob('*.html')}
-    n = 0
+    n, lookup = 0, NbdevLookup()
     for f in files:
         old = f.read_text(encoding='utf-8')
-        new = fix_page(old, own, pages)
+        new = fix_page(old, own, pages, lookup)
         if new != old: f.write_text(new, encoding='utf-8'); n += 1
     out = Path(project)/os.environ.get('QUARTO_PROJECT_OUTPUT_DIR', '.')
     api = add_api_entries(out/'search.json', {f.name: f for f in files}, api_anchors()) if files else 0
-    print(f'[site_post] {n} of {len(files)} pages made to read offline (no widget CDN tags, links within the site); '
+    print(f'[site_post] {n} of {len(files)} pages made to read offline (no widget CDN tags, links within the site, '
+          f'PyTorch names linked); '
           f'{api} API entries added to the search index')
 
 
