@@ -31,7 +31,8 @@ def ink_square(ink:Tensor # a drawing `[H, W]`: 0 is paper, more is ink
 # %% ../nbs/10_draw.ipynb #6411093c
 def _desc(t) -> str:
     "A short description of what was given instead of a drawing: a tensor's shape and ink, or the type"
-    return f"a tensor of shape {list(t.shape)}, ink sum {float(t.sum()):g}" if isinstance(t, Tensor) else type(t).__name__
+    if not isinstance(t, Tensor): return type(t).__name__
+    return f"a tensor of shape {list(t.shape)}, ink sum {float(t.sum()):g}"
 
 def centre_offset(img:Tensor, # `[box, box]`, ink >= 0, not all paper
                   side:int # the side of the image it goes into

@@ -10,7 +10,7 @@ __all__ = ['RECIPES', 'SafePILImage', 'resnet_dls', 'n_params', 'comparison_data
            'fit_resnet18', 'Recipe', 'compare_approaches', 'plot_comparison', 'read_spread']
 
 # %% ../nbs/07_resnet.ipynb #fa8ddb2c
-import json, warnings
+import json, os, warnings
 from pathlib import Path
 from typing import Callable
 import pandas as pd, matplotlib.pyplot as plt
@@ -57,6 +57,8 @@ def resnet_dls(path:Path, # a folder with `train/<class>` and `valid/<class>` su
                **kwargs, # passed on to `ImageDataLoaders.from_folder`
               ) -> ImageDataLoaders:
     "The book's `ImageDataLoaders.from_folder(path)` with `SafePILImage`, after checking the layout and `bs`"
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"resnet_dls: path must be a folder, e.g. get_mnist_sample(), got {type(path).__name__}")
     path, bs = Path(path), check_int(bs, 'bs', 'resnet_dls')
     for split in ('train', 'valid'):
         if not (path/split).is_dir():
@@ -284,7 +286,7 @@ def compare_approaches(d:AttrDict, # a data set from `comparison_data`
     if approaches is None: approaches = {k: r.fit for k, r in RECIPES.items()}
     if not approaches: raise ValueError("compare_approaches: approaches is empty; leave it out to train RECIPES")
     done, rows = done or {}, []
-    seed, unknown = check_int(seed, 'seed', 'compare_approaches', min=0), set(done) - set(approaches)
+    seed, unknown = check_int(seed, 'seed', 'compare_approaches', min=0, max=2**64 - 1), set(done) - set(approaches)
     if unknown:
         raise KeyError(f"compare_approaches: done has results for {sorted(unknown)}, not among {list(approaches)}")
     for name, fit in approaches.items():

@@ -142,7 +142,7 @@ def best(cls:Timer,
 def seeded(seed:int # the seed given to fastai's `set_seed` for the block
           ):
     "Run a `with` block from `set_seed(seed)`, then put back the random states of Python, NumPy and PyTorch"
-    seed, py, npy = check_int(seed, 'seed', 'seeded', min=0), random.getstate(), np.random.get_state()
+    seed, py, npy = check_int(seed, 'seed', 'seeded', min=0, max=2**64 - 1), random.getstate(), np.random.get_state()
     with torch.random.fork_rng(devices=range(torch.cuda.device_count())):
         try: set_seed(seed); yield
         finally: random.setstate(py); np.random.set_state(npy)

@@ -13,7 +13,8 @@ start=$(date +%s)
 export PATH="$PWD/.venv/bin:$PATH"
 command -v quarto >/dev/null || { say "ERROR: quarto not found: run bash tools/setup.sh, which installs it"; exit 1; }
 say "quarto $(quarto --version) ($(command -v quarto)): nbdev-docs, then nbdev-readme"
-# nbdev runs the notebooks' import cells to render show_doc: fastai's import warns about torch.jit.script, not ours to fix
+# nbdev runs the notebooks' import cells to render show_doc: fastai's import warns about torch.jit.script,
+# not ours to fix
 export PYTHONWARNINGS="ignore:\`torch.jit.script\` is deprecated:FutureWarning"
 nbdev-docs
 t_site=$(date +%s)

@@ -61,7 +61,8 @@ fetch() {  # download $1 to $2, with a time limit
 official() {  # quarto's release tarball for Linux, checksum checked, into .quarto-cli/
   local arch want tgz tmp got
   [ "$OS" = Linux ] || { qsay "no pinned quarto download for $OS"; return 1; }
-  case "$ARCH" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) qsay "no pinned quarto download for $ARCH"; return 1 ;; esac
+  case "$ARCH" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;;
+    *) qsay "no pinned quarto download for $ARCH"; return 1 ;; esac
   want=QUARTO_SHA256_$arch; want=${!want}
   tgz=quarto-$QUARTO_VERSION-linux-$arch.tar.gz
   tmp=$(mktemp -d "$ROOT/.quarto-download.XXXXXX")
@@ -85,7 +86,9 @@ official() {  # quarto's release tarball for Linux, checksum checked, into .quar
 find_quarto() {  # the path of the quarto to use, installing one if needed; status 1 when there is none
   local q
   if q=$(on_path); then qsay "quarto $(runs "$q") on PATH: $q"; printf '%s\n' "$q"; return 0; fi
-  if q=$(project_copy); then qsay "quarto $(runs "$q") installed earlier: ${q#"$ROOT"/}"; printf '%s\n' "$q"; return 0; fi
+  if q=$(project_copy); then
+    qsay "quarto $(runs "$q") installed earlier: ${q#"$ROOT"/}"; printf '%s\n' "$q"; return 0
+  fi
   if q=$(from_shared) || q=$(official); then printf '%s\n' "$q"; return 0; fi
   qsay "ERROR: no quarto, and none could be installed. The docs site needs quarto $QUARTO_VERSION (or newer):"
   qsay "  install it from https://quarto.org/docs/download/ (macOS: brew install --cask quarto), put it on PATH,"

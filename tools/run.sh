@@ -5,7 +5,8 @@
 #   bash tools/run.sh 03_linear     # only the notebooks whose name contains this
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products 20-50x slower
+# idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products
+# 20-50x slower
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 start=$(date +%s)
 # the offline sources unless told otherwise (MNIST_NB_OFFLINE=0): the same images as the downloads, and the pages
@@ -13,13 +14,15 @@ start=$(date +%s)
 export MNIST_NB_OFFLINE=${MNIST_NB_OFFLINE:-1}
 bash tools/setup.sh
 .venv/bin/nbdev-export
-sel=()  # the notebooks to run: all of nbs/ in name order (index and benchmark after 07, whose results they show), or those named
+sel=()  # the notebooks to run: all of nbs/ in name order (index and benchmark after 07, whose results they show),
+        # or those named
 for nb in nbs/*.ipynb; do
   name=$(basename "$nb"); [ $# -eq 0 ] && { sel+=("$nb"); continue; }
   for a in "$@"; do [[ $name == *"$a"* ]] && { sel+=("$nb"); break; }; done
 done
 [ ${#sel[@]} -gt 0 ] || { echo "[run] no notebook in nbs/ matches: $*"; exit 1; }
-for nb in "${sel[@]}"; do   # nbclient's `jupyter execute`: a real kernel, in the notebook's folder, outputs saved in place
+for nb in "${sel[@]}"; do   # nbclient's `jupyter execute`: a real kernel, in the notebook's folder,
+                            # outputs saved in place
   t0=$(date +%s)
   if ! .venv/bin/jupyter execute --inplace --timeout=1800 "$nb" > .run.log 2>&1; then
     tail -40 .run.log; echo "[run] $nb failed (its outputs were not saved)"; exit 1

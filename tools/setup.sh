@@ -34,14 +34,16 @@ fi
 # --- Python environment ----------------------------------------------------------------------------
 PY=""
 for c in "${PYTHON:-}" python3.11 python3.12 python3.13 python3.10 python3; do
-  [ -n "$c" ] && command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && PY=$c && break
+  [ -n "$c" ] && command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+    && PY=$c && break
 done
 [ -n "$PY" ] || { say "ERROR: mnist_nb needs Python >= 3.10 (set PYTHON=/path/to/python)"; exit 1; }
 
 stamp=.venv/.mnist_nb-setup
 want=$( (cat pyproject.toml tools/setup.sh; echo "$TORCH_PINS") | sha256sum | cut -d' ' -f1)
 pipq() {  # pip install, without the noise of this machine's local-index notices; fails when pip fails
-  set +e; .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | grep -v 'is ignored: it is neither a file nor a directory'
+  set +e; .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 \
+    | grep -v 'is ignored: it is neither a file nor a directory'
   local rc=${PIPESTATUS[0]}; set -e; return "$rc"; }
 python_env() {
   [ -x .venv/bin/python ] || { say "creating .venv with $($PY --version)"; "$PY" -m venv .venv; }
@@ -51,10 +53,12 @@ python_env() {
   pipq -e ".[dev]" $TORCH_PINS
   .venv/bin/python -c "import torch, torchvision, fastai, nbdev, mnist_nb" \
     || { say "ERROR: the environment did not install cleanly (see pip's messages above)"; exit 1; }
-  .venv/bin/python -c "import torch, torchvision, fastai; print('[setup] torch', torch.__version__, '| torchvision', torchvision.__version__, '| fastai', fastai.__version__)"
+  .venv/bin/python -c "import torch, torchvision, fastai; print('[setup] torch', torch.__version__,
+    '| torchvision', torchvision.__version__, '| fastai', fastai.__version__)"
   echo "$want" > "$stamp"
 }
-if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then say "Python environment up to date (.venv)"
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  say "Python environment up to date (.venv)"
 else python_env; fi
 
 # --- quarto, for the docs site -----------------------------------------------------------------------------

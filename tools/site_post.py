@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WIDGET_TAGS = re.compile(
     r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/(?:require\.js|jquery)/[^"]+"[^>]*></script>\s*'
-    r'|<script type="application/javascript">define\(\'jquery\', \[\],function\(\) \{return window\.jQuery;\}\)</script>\s*')
+    r'|<script type="application/javascript">define\(\'jquery\', \[\],'
+    r'function\(\) \{return window\.jQuery;\}\)</script>\s*')
 
 
 def site_url(project):

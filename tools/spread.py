@@ -1,7 +1,8 @@
 """How far the chapter's trained figures move with the seed and the thread count: the measurement behind every
 accuracy floor in the notebooks.
 
-    .venv/bin/python tools/spread.py                   # every row: 5 seeds x OMP_NUM_THREADS 1 and 2 (20-40 min on 2 cores)
+    .venv/bin/python tools/spread.py                   # every row: 5 seeds x OMP_NUM_THREADS 1 and 2
+                                                       # (20-40 min on 2 cores)
     .venv/bin/python tools/spread.py --only resnet18   # some rows again (names as in spread.json); the others are kept
     .venv/bin/python tools/spread.py --quick           # seeds 0 and 1, no resnet18; prints the table, writes nothing
 
@@ -55,14 +56,16 @@ CMP = {'linear from scratch': [('07_resnet', "acc['linear from scratch'] > 0.955
                                    ('07_resnet', "acc['simple net from scratch'] > 0.97", 0.97)],
        'simple net': [('06_nonlinear', 'net_acc >= 0.97', 0.97), ('07_resnet', "acc['simple net'] > 0.97", 0.97)],
        'resnet18': [('07_resnet', 'resnet_acc > 0.98', 0.98)]}
-ROWS = {name: Row('sample', 'tensor', r.fit, f'{r.fit.__name__}(d)', r.book, [(*f, 'accuracy') for f in CMP.get(name, [])])
+ROWS = {name: Row('sample', 'tensor', r.fit, f'{r.fit.__name__}(d)', r.book,
+                  [(*f, 'accuracy') for f in CMP.get(name, [])])
         for name, r in RECIPES.items()}
 
 ten_linear = lambda: nn.Linear(28*28, 10)
 ROWS.update({  # the recipes as the other notebooks run them
     'linear from scratch (03)': Row(
         'sample', 'fastai shuffled', lambda d: fit_linear_scratch(d, epochs=21), 'fit_linear_scratch(d, epochs=21)',
-        BOOK.linear[2], [('03_linear', 'accs[1] > 0.75', 0.75, 'first'), ('03_linear', 'accs[-1] >= 0.955', 0.955, 'accuracy')]),
+        BOOK.linear[2], [('03_linear', 'accs[1] > 0.75', 0.75, 'first'),
+                         ('03_linear', 'accs[-1] >= 0.955', 0.955, 'accuracy')]),
     'linear from scratch, Fashion (03)': Row(
         'fashion', 'fastai shuffled', lambda d: fit_linear_scratch(d, epochs=21), 'fit_linear_scratch(d, epochs=21)',
         None, [('03_linear', 'faccs[-1] >= 0.945 (seeds that train)', 0.945, 'trained')]),
@@ -78,7 +81,8 @@ ROWS.update({  # the recipes as the other notebooks run them
     'ten digits, linear (05)': Row(
         'ten digits', 'tensor', lambda d: fit_basic_learner(d, SGD, epochs=5, lr=0.5, model=ten_linear(),
                                                      loss_func=F.cross_entropy, metric=accuracy),
-        'fit_basic_learner(d, SGD, epochs=5, lr=0.5, model=nn.Linear(784, 10), loss_func=F.cross_entropy, metric=accuracy)',
+        'fit_basic_learner(d, SGD, epochs=5, lr=0.5, model=nn.Linear(784, 10), loss_func=F.cross_entropy, '
+        'metric=accuracy)',
         None,
         [('05_learner', 'learn10.recorder.values[-1][2] >= 0.90', 0.90, 'accuracy')]),
     'simple net from scratch, std=1 (06)': Row(
@@ -86,7 +90,8 @@ ROWS.update({  # the recipes as the other notebooks run them
     'ten digits, linear (08)': Row(
         'ten digits', 'tensor', lambda d: fit_basic_learner(d, epochs=10, lr=0.5, model=ten_linear(),
                                                      loss_func=cross_entropy, metric=multi_accuracy),
-        'fit_basic_learner(d, epochs=10, lr=0.5, model=nn.Linear(784, 10), loss_func=cross_entropy, metric=multi_accuracy)',
+        'fit_basic_learner(d, epochs=10, lr=0.5, model=nn.Linear(784, 10), loss_func=cross_entropy, '
+        'metric=multi_accuracy)',
         None,
         [('08_all_digits', 'lin_acc >= 0.91', 0.91, 'accuracy')]),
     'ten digits, net (08)': Row(
@@ -98,7 +103,8 @@ ROWS.update({  # the recipes as the other notebooks run them
         [('08_all_digits', 'net_acc >= 0.94', 0.94, 'accuracy')]),
     'usage example (index)': Row(
         'sample', 'tensor', lambda d: fit_basic_learner(d, SGD, epochs=10, lr=0.1, model=simple_net_model()),
-        'fit_basic_learner(d, SGD, epochs=10, lr=0.1, model=simple_net_model())', None, [('index', 'acc > 0.96', 0.96, 'accuracy')]),
+        'fit_basic_learner(d, SGD, epochs=10, lr=0.1, model=simple_net_model())', None,
+        [('index', 'acc > 0.96', 0.96, 'accuracy')]),
 })
 
 # differences between two rows on the same seed and thread count: name -> (row a, row b, figure, floors)
@@ -107,10 +113,12 @@ DIFFS = {
         'simple net from scratch', 'simple net from scratch, std=1 (06)', 'best',
         [('06_nonlinear', 'max(accs_scaled) >= max(accs_book) - 0.005', -0.005)]),
     'ten digits: net - linear (08)': (
-        'ten digits, net (08)', 'ten digits, linear (08)', 'accuracy', [('08_all_digits', 'net_acc > lin_acc + 0.02', 0.02)]),
+        'ten digits, net (08)', 'ten digits, linear (08)', 'accuracy',
+        [('08_all_digits', 'net_acc > lin_acc + 0.02', 0.02)]),
 }
 
-DATA = {'sample': 'MNIST_SAMPLE: 3 vs 7', 'fashion': 'Fashion-MNIST: dress vs pullover', 'ten digits': 'MNIST: ten digits'}
+DATA = {'sample': 'MNIST_SAMPLE: 3 vs 7', 'fashion': 'Fashion-MNIST: dress vs pullover',
+        'ten digits': 'MNIST: ten digits'}
 LOADERS = {'tensor': 'tensor_dls: training shuffled, batches of 256',
            'fastai': "fastai DataLoaders over lists of (x, y) pairs, not shuffled, batches of 256 (the book's)",
            'fastai shuffled': 'fastai DataLoaders over lists of (x, y) pairs, training shuffled, batches of 256'}
@@ -140,7 +148,8 @@ def work(name:str, seeds:list, out:Path):
         set_seed(seed, reproducible=True)
         r = row.fit(with_loaders(d, row.loaders))
         runs.append(dict(seed=seed, threads=torch.get_num_threads(), accuracy=round(r.accuracy, 6),
-                         first=round(r.history[0], 6), best=round(max(r.history), 6), seconds=round(r.train_seconds, 3)))
+                         first=round(r.history[0], 6), best=round(max(r.history), 6),
+                         seconds=round(r.train_seconds, 3)))
         print(f"{name}, seed {seed}, {runs[-1]['threads']} thread(s): {r.accuracy:.4f}", file=sys.stderr, flush=True)
     out.write_text(json.dumps(runs))
 
@@ -152,7 +161,8 @@ def measure(name:str, seeds:list, threads:list) -> list:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)/'runs.json'
             env = {**os.environ, 'OMP_NUM_THREADS': str(n)}
-            p = subprocess.run([sys.executable, __file__, '--worker', name, '--seeds', *map(str, seeds), '--out', str(out)],
+            p = subprocess.run([sys.executable, __file__, '--worker', name, '--seeds', *map(str, seeds),
+                                '--out', str(out)],
                                env=env, cwd=ROOT, capture_output=True, text=True)
             if p.returncode: sys.exit(f"spread: {name!r} with {n} thread(s) failed:\n{p.stderr[-3000:]}")
             runs += json.loads(out.read_text())
@@ -227,11 +237,13 @@ def main(names:list, seeds:list, threads:list, write:bool):
             print(f"{report(rows[name])}  ({t.seconds:.0f} s)", flush=True)
             if write: OUT.write_text(dump([rows[k] for k in ROWS if k in rows] + differences(rows)))
     for r in differences(rows): print(report(r))
-    print(f"spread: {len(names)} rows in {total.seconds/60:.1f} min" + (f"; written to {OUT.relative_to(ROOT)}" if write else ''))
+    print(f"spread: {len(names)} rows in {total.seconds/60:.1f} min"
+          + (f"; written to {OUT.relative_to(ROOT)}" if write else ''))
 
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--only', nargs='+', metavar='ROW', help='measure these rows again; the others are kept')
     p.add_argument('--quick', action='store_true', help='seeds 0 and 1, no resnet18; write nothing')
     p.add_argument('--worker', help=argparse.SUPPRESS)

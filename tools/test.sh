@@ -4,7 +4,8 @@
 # included) leaving every tracked file as it was, each module imported alone, and the docs site in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products 20-50x slower
+# idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made small matrix products
+# 20-50x slower
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 start=$(date +%s)
 ruff_failed=0
@@ -26,7 +27,8 @@ if [ "$before" != "$after" ]; then
 fi
 echo "[test] notebooks clean and library in sync"
 # pyflakes' rules (unused imports and names, undefined names): a finding fails the run, at the end, after the rest
-if .venv/bin/ruff check --select F --output-format concise mnist_nb tools; then echo "[test] ruff check --select F: clean"
+if .venv/bin/ruff check --select F --output-format concise mnist_nb tools; then
+  echo "[test] ruff check --select F: clean"
 else ruff_failed=1; echo "[test] ruff check --select F found problems (above); the other checks go on"; fi
 
 # 2. every notebook, slow cells included; running them must leave every tracked file as it was
@@ -48,7 +50,9 @@ fi
 # the library without its notebooks: each module imports alone, in a fresh interpreter (ruff's F rules above
 # catch a name that only the notebook defined); the notebooks' own cells run every function
 for m in mnist_nb/[a-z]*.py; do
-  m=$(basename "$m" .py); .venv/bin/python -W ignore::FutureWarning -c "import mnist_nb.$m" || { echo "[test] FAIL: import mnist_nb.$m"; exit 1; }
+  m=$(basename "$m" .py)
+  .venv/bin/python -W ignore::FutureWarning -c "import mnist_nb.$m" \
+    || { echo "[test] FAIL: import mnist_nb.$m"; exit 1; }
 done
 echo "[test] every module of mnist_nb imports on its own"
 
@@ -56,6 +60,8 @@ echo "[test] every module of mnist_nb imports on its own"
 bash tools/docs.sh
 .venv/bin/python tools/browser_test.py
 
-if [ "$ruff_failed" = 1 ]; then echo "[test] FAIL: ruff check --select F mnist_nb tools (see its findings above)"; exit 1; fi
+if [ "$ruff_failed" = 1 ]; then
+  echo "[test] FAIL: ruff check --select F mnist_nb tools (see its findings above)"; exit 1
+fi
 echo "[test] all checks passed in $(( $(date +%s) - start )) s"
 echo "notebooks: $nbs passed, 0 failed"

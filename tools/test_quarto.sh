@@ -29,7 +29,8 @@ case_env() {
   CASE_PATH=$T/bin0
 }
 run() {  # run quarto.sh in $P with extra settings ("NAME=value ..."), PATH=$CASE_PATH; stdout -> $T/out
-  ( cd "$P" && env -i HOME="$T" PATH="$CASE_PATH" "$@" bash -c 'source tools/quarto.sh; '"${BODY:-find_quarto}" ) >"$T/out" 2>"$T/err"
+  ( cd "$P" && env -i HOME="$T" PATH="$CASE_PATH" "$@" bash -c 'source tools/quarto.sh; '"${BODY:-find_quarto}" ) \
+    >"$T/out" 2>"$T/err"
 }
 tarball() {  # tarball FILE VERSION: a fake release tarball (quarto-X/bin/quarto)
   local d=$T/tb$RANDOM/quarto-$2; fake_quarto "$d/bin/quarto" "$2"
@@ -38,7 +39,8 @@ tarball() {  # tarball FILE VERSION: a fake release tarball (quarto-X/bin/quarto
 
 # 1. quarto on PATH wins, and nothing is installed
 case_env; fake_quarto "$T/onpath/quarto" 1.7.34; CASE_PATH=$T/onpath:$CASE_PATH
-run && [ "$(cat "$T/out")" = "$T/onpath/quarto" ] && [ ! -e "$P/.quarto-cli" ] && ok "quarto on PATH is used" || ko "quarto on PATH is used"
+run && [ "$(cat "$T/out")" = "$T/onpath/quarto" ] && [ ! -e "$P/.quarto-cli" ] \
+  && ok "quarto on PATH is used" || ko "quarto on PATH is used"
 
 # 2. a quarto on PATH that does not run is skipped for the project's own copy
 case_env; mkdir -p "$T/broken"; printf '#!/bin/sh\nexit 3\n' > "$T/broken/quarto"; chmod +x "$T/broken/quarto"
@@ -48,8 +50,9 @@ run && [ "$(cat "$T/out")" = "$P/.quarto-cli/bin/quarto" ] && grep -q 'does not 
 
 # 3. no quarto anywhere, ../shared/quarto/install.sh present: it installs into .quarto-cli/
 case_env; mkdir -p "$P/../shared/quarto"
-printf '#!/bin/bash\necho "installing into $1" >&2\nmkdir -p "$1/bin"\nprintf "#!/bin/sh\\necho 1.7.34\\n" > "$1/bin/quarto"; chmod +x "$1/bin/quarto"\necho "$1" > "%s/shared-called"\n' "$T" \
-  > "$P/../shared/quarto/install.sh"
+fmt='#!/bin/bash\necho "installing into $1" >&2\nmkdir -p "$1/bin"\n'
+fmt+='printf "#!/bin/sh\\necho 1.7.34\\n" > "$1/bin/quarto"; chmod +x "$1/bin/quarto"\necho "$1" > "%s/shared-called"\n'
+printf "$fmt" "$T" > "$P/../shared/quarto/install.sh"
 run && [ "$(cat "$T/out")" = "$P/.quarto-cli/bin/quarto" ] && [ "$(cat "$T/shared-called")" = "$P/.quarto-cli" ] \
   && ok "../shared/quarto/install.sh installs into .quarto-cli/" || ko "../shared/quarto/install.sh"
 
@@ -69,8 +72,8 @@ BODY="QUARTO_RELEASES=file://$T/rel QUARTO_SHA256_amd64=$sum; find_quarto" run O
 # 6. a tarball whose checksum is not the pinned one is refused, and nothing is unpacked
 case_env
 BODY="QUARTO_RELEASES=file://$T/rel; find_quarto" run OS=Linux ARCH=x86_64
-[ $? -ne 0 ] && grep -q 'REFUSED' "$T/err" && grep -q 'how to install\|quarto.org' "$T/err" && [ ! -e "$P/.quarto-cli" ] \
-  && ! ls -d "$P"/.quarto-download.* >/dev/null 2>&1 \
+[ $? -ne 0 ] && grep -q 'REFUSED' "$T/err" && grep -q 'how to install\|quarto.org' "$T/err" \
+  && [ ! -e "$P/.quarto-cli" ] && ! ls -d "$P"/.quarto-download.* >/dev/null 2>&1 \
   && ok "a checksum mismatch is refused before unpacking (with the pinned real checksum)" || ko "checksum mismatch"
 
 # 7. the pinned checksum of the real release is what is compared: a tarball matching it is accepted
@@ -93,16 +96,20 @@ BODY="QUARTO_RELEASES=file://$T/nowhere; find_quarto" run OS=Linux ARCH=x86_64
 # 10. another system: no download attempted, the message says how to install quarto
 case_env
 run OS=Darwin ARCH=arm64
-[ $? -ne 0 ] && grep -q 'no pinned quarto download for Darwin' "$T/err" && grep -q 'brew install --cask quarto' "$T/err" \
+[ $? -ne 0 ] && grep -q 'no pinned quarto download for Darwin' "$T/err" \
+  && grep -q 'brew install --cask quarto' "$T/err" \
   && ok "macOS: pointed to quarto.org / Homebrew" || ko "other OS"
 case_env
 run OS=Linux ARCH=riscv64
-[ $? -ne 0 ] && grep -q 'no pinned quarto download for riscv64' "$T/err" && ok "an unknown CPU: no download" || ko "other CPU"
+[ $? -ne 0 ] && grep -q 'no pinned quarto download for riscv64' "$T/err" \
+  && ok "an unknown CPU: no download" || ko "other CPU"
 
 # 11. a shared installer that fails is reported, and the next way is tried
-case_env; mkdir -p "$P/../shared/quarto"; printf '#!/bin/bash\necho boom >&2\nexit 7\n' > "$P/../shared/quarto/install.sh"
+case_env; mkdir -p "$P/../shared/quarto"
+printf '#!/bin/bash\necho boom >&2\nexit 7\n' > "$P/../shared/quarto/install.sh"
 BODY="QUARTO_RELEASES=file://$T/nowhere; find_quarto" run OS=Linux ARCH=x86_64
-[ $? -ne 0 ] && grep -q 'install.sh failed' "$T/err" && grep -q 'download failed' "$T/err" && [ ! -e "$P/.quarto-cli" ] \
+[ $? -ne 0 ] && grep -q 'install.sh failed' "$T/err" && grep -q 'download failed' "$T/err" \
+  && [ ! -e "$P/.quarto-cli" ] \
   && ok "a failing shared installer falls through to the download" || ko "failing shared installer"
 
 # 12. run as a script, it prints only the path on stdout
