@@ -267,14 +267,20 @@ class RecorderCB(BasicCallback):
     def __repr__(self): return f"RecorderCB({self.names}, {len(self.values)} epochs)"
 
 # %% ../nbs/05_learner.ipynb #0157e4eb
+def _mean_by_size(v:Tensor, # one row of numbers per batch, `[batches, k]`
+                  ns:list # each batch's size
+                 ) -> Tensor: # `[k]`
+    "The mean of the rows of `v` weighted by their batches' sizes: the mean over all the items"
+    n = torch.tensor(ns, device=v.device, dtype=v.dtype)
+    return (v*n[:, None]).sum(0)/n.sum()
+
 @patch
 def valid_results(self:RecorderCB) -> list:
     "`[valid_loss, *metrics]` of the last pass over a validation loader; NaN if it measured no batch"
     if not self._ns: return [math.nan]*(len(self.metrics) + 1)
     dev = self._vals[0][0].device  # the loss's: a metric's Python number goes there too
     v = torch.stack([torch.stack([torch.as_tensor(x, device=dev).reshape(()).float() for x in r]) for r in self._vals])
-    n = torch.tensor(self._ns, device=dev, dtype=torch.float32)
-    return ((v*n[:, None]).sum(0)/n.sum()).tolist()
+    return _mean_by_size(v, self._ns).tolist()
 
 # %% ../nbs/05_learner.ipynb #6986d15d
 @patch
@@ -282,7 +288,7 @@ def after_epoch(self:RecorderCB, learn):
     "Read the epoch's numbers back, once, into a row of `values`, and its batches' losses into `losses`"
     if not self._losses: self.values.append([math.nan, *self.valid_results()]); return  # every batch was cancelled
     losses = torch.stack(self._losses)
-    train = (losses*torch.tensor(self._sizes, device=losses.device)).sum()/sum(self._sizes)
+    train = _mean_by_size(losses[:, None], self._sizes)[0]
     self.values.append([float(train), *self.valid_results()])
     self.losses += losses.tolist()
 

@@ -15,7 +15,7 @@ __all__ = ['FASTAI_DEFAULTS', 'MNIST_WHEEL', 'SAMPLE_COUNTS', 'MNIST_COUNTS', 'M
 # %% ../nbs/13_sources.ipynb #f1d6d2a4
 import os, io, sys, gzip, json, zlib, pickle, socket, shutil, hashlib, tempfile, threading, subprocess, time, zipfile
 from configparser import ConfigParser
-from contextlib import contextmanager, suppress, redirect_stdout, redirect_stderr, ExitStack
+from contextlib import contextmanager, suppress, redirect_stdout, redirect_stderr
 from pathlib import Path
 from urllib.parse import urlparse
 import numpy as np
@@ -129,6 +129,10 @@ def _acquire(fl:FileLock, note:Path, timeout:float, patience:float):
         fl.acquire(timeout=max(timeout - patience, 0))
 
 # %% ../nbs/13_sources.ipynb #658ffd7f
+def _lock_of(path:Path) -> FileLock:
+    "The lock of `path`: the hidden file `.{name}.lock` beside it"
+    return FileLock(path.parent/f'.{path.name}.lock', is_singleton=True)
+
 @contextmanager
 def data_lock(path:Path, # the file or folder to write; its lock is the hidden file `.{name}.lock` beside it
               what:str, # what the holder does, for those who wait: e.g. 'writing MNIST_SAMPLE'
@@ -138,7 +142,7 @@ def data_lock(path:Path, # the file or folder to write; its lock is the hidden f
     "Hold the lock of `path` while writing it, so that writers take turns; one who waits says for whom, always"
     timeout, patience = check_real(timeout, 'timeout', 'data_lock'), check_real(patience, 'patience', 'data_lock')
     path = Path(path)
-    fl, note = FileLock(path.parent/f'.{path.name}.lock', is_singleton=True), path.parent/f'.{path.name}.who'
+    fl, note = _lock_of(path), path.parent/f'.{path.name}.who'
     try: _acquire(fl, note, timeout, patience)
     except Timeout: raise DataSourceError(f"gave up after {timeout:g} s waiting for {_who(note)} "
                                           f"(lock {fl.lock_file}): if that process is stuck, stop it") from None
@@ -463,8 +467,7 @@ def _refuse(dest:Path, m:dict, dataset:str):
 # %% ../nbs/13_sources.ipynb #cc456db0
 def _refresh(dest:Path, m:dict, fresh:dict):
     "Keep in the manifest of `dest` the `fresh` records of files found unchanged, so the next check hashes none of them"
-    fl = FileLock(dest.parent/f'.{dest.name}.lock', is_singleton=True)
-    with suppress(Timeout, OSError), fl.acquire(timeout=0):  # busy or read-only: a later call tries again
+    with suppress(Timeout, OSError), _lock_of(dest).acquire(timeout=0):  # busy or read-only: a later call tries again
         if read_manifest(dest) == m: _write_manifest(dest, {**m, 'files': {**m['files'], **fresh}})
 
 def _plan(dest:Path, head:dict, verify:bool=False):
@@ -472,11 +475,12 @@ def _plan(dest:Path, head:dict, verify:bool=False):
     _refuse(dest, m := read_manifest(dest), head['dataset'])
     if m is None: return 'write'
     if m.get('format') != head['format'] or m.get('counts') != head['counts']: return m, None  # an older manifest
-    if (p := (pf := _problems(dest, m, verify))[0]).extra:
+    p, fresh = _problems(dest, m, verify)
+    if p.extra:
         raise DataSourceError(f"{dest} has files that mnist_nb did not write where they would join the data set: "
                               f"{_few(p.extra)}. mnist_nb never deletes them: move them out, then call again")
     if p.missing or p.changed: return m, p
-    if pf[1]: _refresh(dest, m, pf[1])
+    if fresh: _refresh(dest, m, fresh)
 
 # %% ../nbs/13_sources.ipynb #ff79f3a6
 def _why(plan) -> str:
@@ -682,10 +686,8 @@ def _debian_fashion(folder:Path, why:str) -> AttrDict:
 @contextmanager
 def _hushed(quiet:bool):
     "When `quiet`, what Python code prints inside to stdout and stderr (a progress bar too) goes nowhere"
-    with ExitStack() as stack:
-        if quiet:
-            for redirect in (redirect_stdout, redirect_stderr): stack.enter_context(redirect(io.StringIO()))
-        yield
+    if not quiet: yield; return
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()): yield
 
 def _torchvision_fashion(root:Path, quiet:bool=False) -> AttrDict:
     "Fashion-MNIST from torchvision's download into `root`, one process at a time; `quiet` hides torchvision's progress"

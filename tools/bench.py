@@ -37,7 +37,7 @@ from mnist_nb.utils import Timer
 from mnist_nb.data import fashion_xy, tensor_dls, TensorDataLoader
 from mnist_nb.sources import get_fashion_mnist
 from mnist_nb.learner import BasicLearner, BasicCallback
-from mnist_nb.optim import BasicOptim
+from mnist_nb.optim import BasicOptim, train_epoch
 from mnist_nb.linear import mnist_loss, batch_accuracy
 
 
@@ -113,18 +113,14 @@ def bench_floor(data, rounds, device, lr=1.0, epochs=5):
     batches = [(xb.contiguous(), yb.contiguous()) for xb, yb in dl]
     floor_times, loop_times = [], []
     def steps(batches, times):
-        "The arithmetic of `epochs` training passes over `batches` (called for each pass), each pass timed"
+        "`epochs` passes of the chapter's own loop, `train_epoch`, over `batches`, each pass timed"
         m = model(); opt = BasicOptim(list(m.parameters()), lr)
         for _ in range(epochs):
-            with Timer() as t:
-                for xb, yb in batches():
-                    mnist_loss(m(xb), yb).backward(); opt.step(); opt.zero_grad()
-                sync()
+            with Timer() as t: train_epoch(m, batches, opt, mnist_loss); sync()
             times.append(t.seconds)
     def loop():  # the same arithmetic on the same shuffled loader, without the learner: what the callbacks add
-        torch.manual_seed(42); steps(lambda d=TensorDataLoader(train_x, train_y, 256, shuffle=True, device=device): d,
-                                     loop_times)
-    Timer.runs({'ours': ours, 'floor': lambda: steps(lambda: batches, floor_times), 'loop': loop}, rounds, warmup=1)
+        torch.manual_seed(42); steps(TensorDataLoader(train_x, train_y, 256, shuffle=True, device=device), loop_times)
+    Timer.runs({'ours': ours, 'floor': lambda: steps(batches, floor_times), 'loop': loop}, rounds, warmup=1)
     ta, tb, tc = timer.times[epochs:], floor_times[epochs:], loop_times[epochs:]  # past the warm-up round
     ours_s = "`BasicLearner`'s training pass over an epoch (shuffled tensor loader, standard callbacks)"
     return [measure('floor', 'our training epoch vs its arithmetic alone', ours_s,
